@@ -1,0 +1,201 @@
+// Package samtal holds what every part of samtal shares: the error codes that
+// the web layer maps to HTTP statuses in one place, the roles and the one table
+// of who may do what, and the acting account carried in a context.
+//
+// The domains live in sub-packages (account, person, audit, …); storage lives
+// in sqlstore; HTTP in web; background work in jobs. See docs/design.md.
+package samtal
+
+import (
+	"context"
+	"errors"
+	"fmt"
+)
+
+// Error codes. Each maps to one HTTP status in web/errors.go.
+const (
+	ECONFLICT     = "conflict"     // the request conflicts with current state (409)
+	EINTERNAL     = "internal"     // something went wrong on our side (500)
+	EINVALID      = "invalid"      // a field is invalid (422)
+	EMALFORMED    = "malformed"    // the request could not be read (400)
+	ENOTFOUND     = "not_found"    // no such thing, or the caller may not know it exists (404)
+	EUNAUTHORIZED = "unauthorized" // the caller must sign in (401)
+	EFORBIDDEN    = "forbidden"    // signed in, but not allowed (403)
+	ETOOLARGE     = "too_large"    // the body is over its limit (413)
+	ERATELIMITED  = "rate_limited" // too many attempts; try again later (429)
+	EUNAVAILABLE  = "unavailable"  // a dependency is down (503)
+)
+
+// Error is an error a user may see: a code, a readable message (a message
+// catalog key where the web layer can translate it) and the field it is about.
+type Error struct {
+	Code    string
+	Message string
+	Field   string
+	// RetryAfter is set on ERATELIMITED: seconds until a new attempt may pass.
+	RetryAfter int
+}
+
+// Error implements the error interface.
+func (e *Error) Error() string {
+	if e.Field != "" {
+		return fmt.Sprintf("samtal: %s (%s): %s", e.Code, e.Field, e.Message)
+	}
+	return fmt.Sprintf("samtal: %s: %s", e.Code, e.Message)
+}
+
+// Errorf returns an *Error with the given code and a formatted message.
+func Errorf(code, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// FieldError returns an EINVALID error about one field.
+func FieldError(field, message string) *Error {
+	return &Error{Code: EINVALID, Message: message, Field: field}
+}
+
+// ErrorCode returns the code of err, or EINTERNAL for errors that are not an
+// *Error (those never reach a user as they are).
+func ErrorCode(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	if err == nil {
+		return ""
+	}
+	return EINTERNAL
+}
+
+// ErrorMessage returns the user-facing message of err; internal errors get a
+// generic message so that no SQL or stack detail leaks.
+func ErrorMessage(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Message
+	}
+	return "error.internal"
+}
+
+// Role is an account's role. Members are the community; the others are staff.
+type Role string
+
+// The roles, from the community to the administrators.
+const (
+	RoleMember    Role = "member"
+	RoleAgent     Role = "agent"
+	RoleModerator Role = "moderator"
+	RoleAnalyst   Role = "analyst"
+	RoleAdmin     Role = "admin"
+)
+
+// Roles lists every role in display order.
+var Roles = []Role{RoleMember, RoleAgent, RoleModerator, RoleAnalyst, RoleAdmin}
+
+// Valid reports whether r is one of the roles.
+func (r Role) Valid() bool {
+	for _, x := range Roles {
+		if r == x {
+			return true
+		}
+	}
+	return false
+}
+
+// Staff reports whether r is a staff role (everything but member).
+func (r Role) Staff() bool { return r.Valid() && r != RoleMember }
+
+// Permission names something an account may do.
+type Permission string
+
+// The permissions. Later capabilities add theirs here and to the table below.
+const (
+	PermUseAccount     Permission = "account.use"     // own profile, settings, tokens
+	PermViewStaffArea  Permission = "staff.view"      // the staff pages
+	PermViewPeople     Permission = "people.view"     // persons and their identities
+	PermManageAccounts Permission = "accounts.manage" // list accounts, change roles
+	PermReadAudit      Permission = "audit.read"      // the audit log
+	PermReadOutbox     Permission = "outbox.read"     // mails kept in the outbox
+	PermModerate       Permission = "moderation.act"  // hide and restore contributions
+	PermAnswer         Permission = "inbox.answer"    // answer in the inbox
+	PermReadInsights   Permission = "insights.read"   // dashboards and digests
+)
+
+// permissions is the one table of who may do what. Every route, page, API call,
+// job and CLI verb asks Can; nothing else decides.
+var permissions = map[Permission][]Role{
+	PermUseAccount:     {RoleMember, RoleAgent, RoleModerator, RoleAnalyst, RoleAdmin},
+	PermViewStaffArea:  {RoleAgent, RoleModerator, RoleAnalyst, RoleAdmin},
+	PermViewPeople:     {RoleAgent, RoleModerator, RoleAnalyst, RoleAdmin},
+	PermModerate:       {RoleModerator, RoleAdmin},
+	PermAnswer:         {RoleAgent, RoleAdmin},
+	PermReadInsights:   {RoleAnalyst, RoleAdmin},
+	PermManageAccounts: {RoleAdmin},
+	PermReadAudit:      {RoleAdmin},
+	PermReadOutbox:     {RoleAdmin},
+}
+
+// Can reports whether role r holds permission p.
+func Can(r Role, p Permission) bool {
+	for _, x := range permissions[p] {
+		if x == r {
+			return true
+		}
+	}
+	return false
+}
+
+// Permissions returns every permission in the table (for tests and docs).
+func Permissions() []Permission {
+	out := make([]Permission, 0, len(permissions))
+	for p := range permissions {
+		out = append(out, p)
+	}
+	return out
+}
+
+// Actor is who is acting: an account with its role, or nobody (a visitor).
+// Jobs and the CLI act as System.
+type Actor struct {
+	AccountID int64
+	PersonID  int64
+	Role      Role
+	// Via says how the actor came in ("session", "token", "cli", "job"), and IP
+	// from where; both go into the audit log.
+	Via string
+	IP  string
+}
+
+// System is the actor for work that no person started (jobs, the demo seed).
+var System = Actor{Role: RoleAdmin, Via: "system"}
+
+// SignedIn reports whether the actor is an account (or the system).
+func (a Actor) SignedIn() bool { return a.AccountID != 0 || a.Via == "system" || a.Via == "cli" }
+
+// Can reports whether the actor holds permission p.
+func (a Actor) Can(p Permission) bool { return a.SignedIn() && Can(a.Role, p) }
+
+// Require returns EUNAUTHORIZED for a visitor, EFORBIDDEN for an account
+// without permission p, and nil otherwise.
+func (a Actor) Require(p Permission) error {
+	if !a.SignedIn() {
+		return &Error{Code: EUNAUTHORIZED, Message: "error.signin_required"}
+	}
+	if !Can(a.Role, p) {
+		return &Error{Code: EFORBIDDEN, Message: "error.forbidden"}
+	}
+	return nil
+}
+
+type actorKey struct{}
+
+// WithActor returns a context that carries the actor.
+func WithActor(ctx context.Context, a Actor) context.Context {
+	return context.WithValue(ctx, actorKey{}, a)
+}
+
+// ActorFrom returns the actor in ctx, or a visitor.
+func ActorFrom(ctx context.Context) Actor {
+	a, _ := ctx.Value(actorKey{}).(Actor)
+	return a
+}

@@ -1,0 +1,131 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/samtal-dev/samtal"
+	"github.com/samtal-dev/samtal/campaign"
+)
+
+// Campaigns stores campaigns and their questions.
+type Campaigns struct{ db *DB }
+
+// NewCampaigns returns the campaign store of db.
+func NewCampaigns(db *DB) *Campaigns { return &Campaigns{db: db} }
+
+// CreateCampaign implements campaign.Store.
+func (s *Campaigns) CreateCampaign(ctx context.Context, c *campaign.Campaign) error {
+	return s.db.tx(ctx, func(tx *sql.Tx) error {
+		err := tx.QueryRowContext(ctx,
+			`INSERT INTO campaigns (slug, title, brief, visibility, languages, vote_budget, starts_at, ends_at, created_at)
+			 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+			c.Slug, c.Title, c.Brief, c.Visibility, strings.Join(c.Languages, ","), c.VoteBudget,
+			nullMS(c.StartsAt), nullMS(c.EndsAt), ms(c.CreatedAt)).Scan(&c.ID)
+		if isUniqueViolation(err) {
+			return &samtal.Error{Code: samtal.ECONFLICT, Message: "error.slug_taken", Field: "slug"}
+		} else if err != nil {
+			return fmt.Errorf("insert campaign: %w", err)
+		}
+		for i := range c.Questions {
+			q := &c.Questions[i]
+			q.CampaignID = c.ID
+			if err := tx.QueryRowContext(ctx,
+				`INSERT INTO questions (campaign_id, position, text, help) VALUES ($1, $2, $3, $4) RETURNING id`,
+				c.ID, q.Position, q.Text, q.Help).Scan(&q.ID); err != nil {
+				return fmt.Errorf("insert question: %w", err)
+			}
+		}
+		return nil
+	})
+}
+
+const campaignColumns = `id, slug, title, brief, visibility, languages, vote_budget, starts_at, ends_at, created_at`
+
+func scanCampaign(row interface{ Scan(...any) error }) (*campaign.Campaign, error) {
+	var c campaign.Campaign
+	var langs string
+	var starts, ends sql.NullInt64
+	var created int64
+	if err := row.Scan(&c.ID, &c.Slug, &c.Title, &c.Brief, &c.Visibility, &langs, &c.VoteBudget, &starts, &ends, &created); err != nil {
+		if err == sql.ErrNoRows {
+			return nil, errNotFound
+		}
+		return nil, err
+	}
+	if langs != "" {
+		c.Languages = strings.Split(langs, ",")
+	}
+	c.StartsAt, c.EndsAt, c.CreatedAt = fromNullMS(starts), fromNullMS(ends), fromMS(created)
+	return &c, nil
+}
+
+// ListCampaigns implements campaign.Store with two queries whatever the
+// number of campaigns: the campaigns, then all their questions.
+func (s *Campaigns) ListCampaigns(ctx context.Context, visibilities []string) ([]*campaign.Campaign, error) {
+	args := make([]any, len(visibilities))
+	ph := make([]string, len(visibilities))
+	for i, v := range visibilities {
+		args[i], ph[i] = v, "$"+strconv.Itoa(i+1)
+	}
+	rows, err := s.db.read.QueryContext(ctx,
+		`SELECT `+campaignColumns+` FROM campaigns WHERE visibility IN (`+strings.Join(ph, ",")+`) ORDER BY id DESC LIMIT 100`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*campaign.Campaign
+	byID := map[int64]*campaign.Campaign{}
+	for rows.Next() {
+		c, err := scanCampaign(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+		byID[c.ID] = c
+	}
+	if err := rows.Err(); err != nil || len(out) == 0 {
+		return out, err
+	}
+	qrows, err := s.db.read.QueryContext(ctx,
+		`SELECT q.id, q.campaign_id, q.position, q.text, q.help FROM questions q JOIN campaigns c ON c.id = q.campaign_id
+		 WHERE c.visibility IN (`+strings.Join(ph, ",")+`) ORDER BY q.campaign_id, q.position`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer qrows.Close()
+	for qrows.Next() {
+		var q campaign.Question
+		if err := qrows.Scan(&q.ID, &q.CampaignID, &q.Position, &q.Text, &q.Help); err != nil {
+			return nil, err
+		}
+		if c := byID[q.CampaignID]; c != nil {
+			c.Questions = append(c.Questions, q)
+		}
+	}
+	return out, qrows.Err()
+}
+
+// CampaignBySlug implements campaign.Store.
+func (s *Campaigns) CampaignBySlug(ctx context.Context, slug string) (*campaign.Campaign, error) {
+	c, err := scanCampaign(s.db.read.QueryRowContext(ctx, `SELECT `+campaignColumns+` FROM campaigns WHERE slug = $1`, slug))
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.db.read.QueryContext(ctx, `SELECT id, campaign_id, position, text, help FROM questions WHERE campaign_id = $1 ORDER BY position`, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var q campaign.Question
+		if err := rows.Scan(&q.ID, &q.CampaignID, &q.Position, &q.Text, &q.Help); err != nil {
+			return nil, err
+		}
+		c.Questions = append(c.Questions, q)
+	}
+	return c, rows.Err()
+}

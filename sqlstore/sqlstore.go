@@ -1,0 +1,247 @@
+// Package sqlstore is the only package that speaks SQL. Open picks the engine
+// from the URL: a postgres:// URL selects PostgreSQL through pgx, anything else
+// is a path to an embedded SQLite file. SQL is written once with $N
+// placeholders, which both drivers understand; engine-specific code lives only
+// where the engines really differ.
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/jackc/pgx/v5/stdlib"
+	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+// The engines.
+const (
+	SQLite   = "sqlite"
+	Postgres = "postgres"
+)
+
+//go:embed migrations
+var migrations embed.FS
+
+// DB is an open store. Reads go to a pool of connections; on SQLite, writes go
+// to a single connection so that writers queue in Go instead of failing with
+// SQLITE_BUSY.
+type DB struct {
+	Engine string
+
+	read  *sql.DB
+	write *sql.DB
+
+	// PostgreSQL: the pgx pool behind read/write, which River uses directly.
+	PgPool *pgxpool.Pool
+	// SQLite: the file, and a third one-connection pool that River owns.
+	Path   string
+	JobsDB *sql.DB
+
+	goose *goose.Provider
+}
+
+// IsPostgresURL reports whether u names a PostgreSQL database.
+func IsPostgresURL(u string) bool {
+	return strings.HasPrefix(u, "postgres://") || strings.HasPrefix(u, "postgresql://")
+}
+
+// Open opens the store at dsn: a postgres:// URL, or the path of an SQLite
+// file (created if missing). It does not migrate; call Migrate.
+func Open(ctx context.Context, dsn string) (*DB, error) {
+	if IsPostgresURL(dsn) {
+		return openPostgres(ctx, dsn)
+	}
+	return openSQLite(ctx, dsn)
+}
+
+func openSQLite(ctx context.Context, path string) (*DB, error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite path %q: %w", path, err)
+	}
+	pragmas := "_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)"
+	base := "file:" + (&url.URL{Path: abs}).EscapedPath() + "?" + pragmas
+	// The writer takes its lock at BEGIN so that a transaction never has to
+	// upgrade a read lock, which is where SQLITE_BUSY deadlocks come from.
+	write, err := sql.Open("sqlite", base+"&_txlock=immediate")
+	if err != nil {
+		return nil, fmt.Errorf("open sqlite: %w", err)
+	}
+	write.SetMaxOpenConns(1)
+	write.SetConnMaxIdleTime(0)
+	if err := write.PingContext(ctx); err != nil {
+		write.Close()
+		return nil, fmt.Errorf("open sqlite %s: %w", abs, err)
+	}
+	read, err := sql.Open("sqlite", base+"&_pragma=query_only(1)")
+	if err != nil {
+		write.Close()
+		return nil, fmt.Errorf("open sqlite: %w", err)
+	}
+	n := max(4, runtime.NumCPU()*2)
+	read.SetMaxOpenConns(n)
+	read.SetMaxIdleConns(n)
+	jobs, err := sql.Open("sqlite", base+"&_txlock=immediate")
+	if err != nil {
+		write.Close()
+		read.Close()
+		return nil, fmt.Errorf("open sqlite: %w", err)
+	}
+	// riversqlite runs its maintenance concurrently; one connection keeps it
+	// from tripping over itself.
+	jobs.SetMaxOpenConns(1)
+	db := &DB{Engine: SQLite, read: read, write: write, Path: abs, JobsDB: jobs}
+	sub, _ := fs.Sub(migrations, "migrations/sqlite")
+	db.goose, err = goose.NewProvider(goose.DialectSQLite3, write, sub, goose.WithDisableGlobalRegistry(true))
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("migrations: %w", err)
+	}
+	return db, nil
+}
+
+func openPostgres(ctx context.Context, dsn string) (*DB, error) {
+	cfg, err := pgxpool.ParseConfig(dsn)
+	if err != nil {
+		return nil, fmt.Errorf("postgres url: %w", err)
+	}
+	if cfg.MaxConns < 8 {
+		cfg.MaxConns = 8
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("open postgres: %w", err)
+	}
+	if err := pool.Ping(ctx); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("open postgres: %w", err)
+	}
+	sqldb := stdlib.OpenDBFromPool(pool)
+	db := &DB{Engine: Postgres, read: sqldb, write: sqldb, PgPool: pool}
+	locker, err := lock.NewPostgresSessionLocker()
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	sub, _ := fs.Sub(migrations, "migrations/postgres")
+	// The session lock keeps two nodes that start together from migrating twice.
+	db.goose, err = goose.NewProvider(goose.DialectPostgres, sqldb, sub,
+		goose.WithDisableGlobalRegistry(true), goose.WithSessionLocker(locker))
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("migrations: %w", err)
+	}
+	return db, nil
+}
+
+// Close closes every pool.
+func (db *DB) Close() error {
+	var errs []error
+	for _, d := range []*sql.DB{db.read, db.write, db.JobsDB} {
+		if d != nil {
+			errs = append(errs, d.Close())
+		}
+		if d == db.write && db.read == db.write {
+			break
+		}
+	}
+	if db.PgPool != nil {
+		db.PgPool.Close()
+	}
+	return errors.Join(errs...)
+}
+
+// Migrate applies every pending migration.
+func (db *DB) Migrate(ctx context.Context) error {
+	if _, err := db.goose.Up(ctx); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	return nil
+}
+
+// Ready reports whether the store answers and has no pending migration.
+func (db *DB) Ready(ctx context.Context) (migrated bool, err error) {
+	pending, err := db.goose.HasPending(ctx)
+	if err != nil {
+		return false, err
+	}
+	return !pending, nil
+}
+
+// Backup writes a consistent copy of an SQLite store to path while it stays
+// online. PostgreSQL has pg_dump for that.
+func (db *DB) Backup(ctx context.Context, path string) error {
+	if db.Engine != SQLite {
+		return errors.New("backup: this store is on PostgreSQL; use pg_dump (for example: pg_dump --format=custom --file=samtal.dump \"$SAMTAL_DATABASE_URL\")")
+	}
+	// VACUUM INTO reads one snapshot, so writers may go on meanwhile.
+	if _, err := db.read.ExecContext(ctx, "VACUUM INTO $1", path); err != nil {
+		return fmt.Errorf("backup to %s: %w", path, err)
+	}
+	return nil
+}
+
+// tx runs fn in one write transaction, committed if fn returns nil.
+func (db *DB) tx(ctx context.Context, fn func(*sql.Tx) error) error {
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	if err := fn(tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+// isUniqueViolation reports whether err is a unique-constraint violation.
+func isUniqueViolation(err error) bool {
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		return se.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || se.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
+	}
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		return pe.Code == "23505"
+	}
+	return false
+}
+
+// ms converts a time to the Unix milliseconds the tables store.
+func ms(t time.Time) int64 { return t.UnixMilli() }
+
+// fromMS converts stored Unix milliseconds back to a UTC time.
+func fromMS(v int64) time.Time { return time.UnixMilli(v).UTC() }
+
+// fromNullMS converts a nullable stored time; NULL becomes the zero time.
+func fromNullMS(v sql.NullInt64) time.Time {
+	if !v.Valid {
+		return time.Time{}
+	}
+	return fromMS(v.Int64)
+}
+
+// nullMS stores the zero time as NULL.
+func nullMS(t time.Time) sql.NullInt64 {
+	if t.IsZero() {
+		return sql.NullInt64{}
+	}
+	return sql.NullInt64{Int64: ms(t), Valid: true}
+}

@@ -1,0 +1,318 @@
+package sqlstore_test
+
+import (
+	"context"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/samtal-dev/samtal"
+	"github.com/samtal-dev/samtal/account"
+	"github.com/samtal-dev/samtal/audit"
+	"github.com/samtal-dev/samtal/campaign"
+	"github.com/samtal-dev/samtal/internal/testdb"
+	"github.com/samtal-dev/samtal/outbox"
+	"github.com/samtal-dev/samtal/person"
+	"github.com/samtal-dev/samtal/sqlstore"
+)
+
+// This file is the store suite: every test runs on SQLite and on PostgreSQL.
+
+func newAccount(t *testing.T, s *sqlstore.Accounts, email string, role samtal.Role) *account.Account {
+	t.Helper()
+	a, err := s.CreateAccount(context.Background(), account.NewAccount{
+		Email: email, Name: "Name of " + email, Role: role, PasswordHash: "h:" + email,
+		Identity: person.Identity{Kind: person.KindEmail, Value: email},
+	}, nil)
+	if err != nil {
+		t.Fatalf("create account %s: %v", email, err)
+	}
+	return a
+}
+
+func TestAccounts(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := context.Background()
+		s := sqlstore.NewAccounts(db)
+		a := newAccount(t, s, "ada@example.org", samtal.RoleMember)
+
+		got, hash, err := s.AccountByEmail(ctx, "ada@example.org")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.ID != a.ID || got.PersonID == 0 || got.Name != "Name of ada@example.org" || hash != "h:ada@example.org" || got.Verified() {
+			t.Errorf("AccountByEmail = %+v, %q", got, hash)
+		}
+		if _, _, err := s.AccountByEmail(ctx, "nobody@example.org"); samtal.ErrorCode(err) != samtal.ENOTFOUND {
+			t.Errorf("missing account: err = %v, want ENOTFOUND", err)
+		}
+
+		// A second account with the same email is refused and writes nothing.
+		_, err = s.CreateAccount(ctx, account.NewAccount{Email: "ada@example.org", Name: "Other", Role: samtal.RoleMember,
+			Identity: person.Identity{Kind: person.KindEmail, Value: "other@example.org"}}, nil)
+		if samtal.ErrorCode(err) != samtal.ECONFLICT {
+			t.Errorf("duplicate email: err = %v, want ECONFLICT", err)
+		}
+		if list, _ := s.ListAccounts(ctx, account.Filter{Limit: 10}); len(list) != 1 {
+			t.Errorf("after a refused create: %d accounts, want 1", len(list))
+		}
+
+		if err := s.MarkVerified(ctx, a.ID, time.Now()); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := s.AccountByID(ctx, a.ID); !got.Verified() {
+			t.Error("MarkVerified did not verify")
+		}
+		if err := s.UpdateProfile(ctx, a.ID, "Ada L.", "da"); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := s.AccountByID(ctx, a.ID); got.Name != "Ada L." || got.Locale != "da" {
+			t.Errorf("after UpdateProfile: %+v", got)
+		}
+	})
+}
+
+func TestSessions(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := context.Background()
+		s := sqlstore.NewAccounts(db)
+		a := newAccount(t, s, "bo@example.org", samtal.RoleAgent)
+		now := time.Now().UTC()
+		mk := func(hash string, expires time.Time) {
+			if err := s.CreateSession(ctx, &account.Session{Hash: hash, AccountID: a.ID, CSRFToken: "c-" + hash,
+				CreatedAt: now, LastSeen: now, ExpiresAt: expires}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		mk("live", now.Add(time.Hour))
+		mk("old", now.Add(-time.Minute))
+		mk("other", now.Add(time.Hour))
+
+		se, acc, err := s.SessionByHash(ctx, "live", now)
+		if err != nil || acc.ID != a.ID || acc.Role != samtal.RoleAgent || se.CSRFToken != "c-live" {
+			t.Fatalf("SessionByHash(live) = %+v, %+v, %v", se, acc, err)
+		}
+		if _, _, err := s.SessionByHash(ctx, "old", now); samtal.ErrorCode(err) != samtal.ENOTFOUND {
+			t.Errorf("expired session: err = %v, want ENOTFOUND", err)
+		}
+		// A new password ends every session but the one kept.
+		if err := s.SetPassword(ctx, a.ID, "new", "live"); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := s.SessionByHash(ctx, "other", now); samtal.ErrorCode(err) != samtal.ENOTFOUND {
+			t.Errorf("other session after SetPassword: err = %v, want ENOTFOUND", err)
+		}
+		if _, _, err := s.SessionByHash(ctx, "live", now); err != nil {
+			t.Errorf("kept session after SetPassword: %v", err)
+		}
+		if err := s.DeleteSession(ctx, "live"); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := s.SessionByHash(ctx, "live", now); samtal.ErrorCode(err) != samtal.ENOTFOUND {
+			t.Errorf("deleted session: err = %v, want ENOTFOUND", err)
+		}
+	})
+}
+
+func TestAPITokensAndLinks(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := context.Background()
+		s := sqlstore.NewAccounts(db)
+		a := newAccount(t, s, "cy@example.org", samtal.RoleMember)
+		b := newAccount(t, s, "di@example.org", samtal.RoleMember)
+		tok := &account.APIToken{AccountID: a.ID, Name: "laptop", CreatedAt: time.Now()}
+		if err := s.CreateAPIToken(ctx, tok, "th"); err != nil {
+			t.Fatal(err)
+		}
+		got, gt, err := s.AccountByAPITokenHash(ctx, "th")
+		if err != nil || got.ID != a.ID || gt.ID != tok.ID || gt.Name != "laptop" {
+			t.Fatalf("AccountByAPITokenHash = %+v, %+v, %v", got, gt, err)
+		}
+		// Someone else cannot revoke it.
+		if err := s.RevokeAPIToken(ctx, b.ID, tok.ID, time.Now()); samtal.ErrorCode(err) != samtal.ENOTFOUND {
+			t.Errorf("revoke by another account: err = %v, want ENOTFOUND", err)
+		}
+		if err := s.RevokeAPIToken(ctx, a.ID, tok.ID, time.Now()); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := s.AccountByAPITokenHash(ctx, "th"); samtal.ErrorCode(err) != samtal.ENOTFOUND {
+			t.Errorf("revoked token: err = %v, want ENOTFOUND", err)
+		}
+
+		now := time.Now()
+		if err := s.CreateLinkToken(ctx, "lh", account.LinkReset, a.ID, now, now.Add(time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.UseLinkToken(ctx, "lh", account.LinkVerify, now); samtal.ErrorCode(err) != samtal.ENOTFOUND {
+			t.Errorf("link used for another purpose: err = %v", err)
+		}
+		// Concurrent clicks: exactly one wins.
+		var wg sync.WaitGroup
+		wins := make(chan int64, 8)
+		for range 8 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				if id, err := s.UseLinkToken(ctx, "lh", account.LinkReset, now); err == nil {
+					wins <- id
+				}
+			}()
+		}
+		wg.Wait()
+		close(wins)
+		if n := len(wins); n != 1 {
+			t.Errorf("link used %d times, want once", n)
+		}
+		if err := s.CreateLinkToken(ctx, "expired", account.LinkReset, a.ID, now.Add(-2*time.Hour), now.Add(-time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.UseLinkToken(ctx, "expired", account.LinkReset, now); samtal.ErrorCode(err) != samtal.ENOTFOUND {
+			t.Errorf("expired link: err = %v, want ENOTFOUND", err)
+		}
+	})
+}
+
+func TestRoleChangeIsAudited(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := context.Background()
+		s := sqlstore.NewAccounts(db)
+		admin := newAccount(t, s, "admin@example.org", samtal.RoleAdmin)
+		m := newAccount(t, s, "m@example.org", samtal.RoleMember)
+		actx := samtal.WithActor(ctx, samtal.Actor{AccountID: admin.ID, Role: samtal.RoleAdmin, Via: "session", IP: "192.0.2.1"})
+		e := audit.New(actx, "account.role_change", "account", m.ID, map[string]any{"role": "member"}, map[string]any{"role": "moderator"})
+		if err := s.SetRole(ctx, m.ID, samtal.RoleModerator, e); err != nil {
+			t.Fatal(err)
+		}
+		list, err := sqlstore.NewAudit(db).ListAudit(ctx, audit.Filter{Action: "account.role_change", Limit: 10})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(list) != 1 {
+			t.Fatalf("got %d entries, want 1", len(list))
+		}
+		got := list[0]
+		if got.ActorID != admin.ID || got.ActorLabel != "admin@example.org" || got.TargetID != strconv.FormatInt(m.ID, 10) ||
+			got.Before != `{"role":"member"}` || got.After != `{"role":"moderator"}` || got.IP != "192.0.2.1" {
+			t.Errorf("entry = %+v", got)
+		}
+		// A role change on a missing account writes no audit entry either.
+		if err := s.SetRole(ctx, 999999, samtal.RoleAdmin, e); samtal.ErrorCode(err) != samtal.ENOTFOUND {
+			t.Errorf("missing account: err = %v", err)
+		}
+		if list, _ := sqlstore.NewAudit(db).ListAudit(ctx, audit.Filter{Limit: 10}); len(list) != 1 {
+			t.Errorf("after a refused change: %d entries, want 1", len(list))
+		}
+	})
+}
+
+func TestAuditIsAppendOnly(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := context.Background()
+		a := sqlstore.NewAudit(db)
+		id, err := a.AppendAudit(ctx, audit.Entry{At: time.Now(), Action: "settings.change", After: `{"x":1}`})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, q := range []string{
+			"UPDATE audit_log SET action = 'tampered'",
+			"DELETE FROM audit_log",
+		} {
+			if err := sqlstore.ExecForTest(ctx, db, q); err == nil {
+				t.Errorf("%s: the database accepted it", q)
+			}
+		}
+		list, _ := a.ListAudit(ctx, audit.Filter{Limit: 10})
+		if len(list) != 1 || list[0].ID != id || list[0].Action != "settings.change" || list[0].ActorLabel != "system" {
+			t.Errorf("after tampering attempts: %+v", list)
+		}
+	})
+}
+
+func TestRateLimiter(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := context.Background()
+		l := sqlstore.NewLimiter(db)
+		for i := 1; i <= 4; i++ {
+			ok, wait, err := l.Allow(ctx, "k", 3, time.Hour)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := i <= 3; ok != want {
+				t.Errorf("hit %d: ok = %v, want %v", i, ok, want)
+			}
+			if !ok && (wait <= 0 || wait > time.Hour) {
+				t.Errorf("hit %d: wait = %v", i, wait)
+			}
+		}
+		if ok, _, _ := l.Allow(ctx, "other", 3, time.Hour); !ok {
+			t.Error("another key shares the count")
+		}
+		// A window that has passed starts over.
+		if ok, _, _ := l.Allow(ctx, "short", 1, time.Millisecond); !ok {
+			t.Error("first hit refused")
+		}
+		time.Sleep(5 * time.Millisecond)
+		if ok, _, _ := l.Allow(ctx, "short", 1, time.Millisecond); !ok {
+			t.Error("hit in a new window refused")
+		}
+	})
+}
+
+func TestOutbox(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := context.Background()
+		s := sqlstore.NewOutbox(db)
+		m := &outbox.Mail{To: "x@example.org", Subject: "Hej", Text: "Tak", State: outbox.StateQueued, CreatedAt: time.Now().Add(-time.Hour)}
+		if err := s.InsertMail(ctx, m); err != nil {
+			t.Fatal(err)
+		}
+		ids, err := s.StaleQueuedMail(ctx, time.Now(), 10)
+		if err != nil || len(ids) != 1 || ids[0] != m.ID {
+			t.Fatalf("StaleQueuedMail = %v, %v", ids, err)
+		}
+		if err := s.MarkMailAttempt(ctx, m.ID, outbox.StateSent, "", time.Now()); err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.MailByID(ctx, m.ID)
+		if err != nil || got.State != outbox.StateSent || got.Attempts != 1 || got.SentAt.IsZero() || got.Text != "Tak" {
+			t.Errorf("MailByID = %+v, %v", got, err)
+		}
+		if ids, _ := s.StaleQueuedMail(ctx, time.Now(), 10); len(ids) != 0 {
+			t.Errorf("sent mail still stale: %v", ids)
+		}
+		if list, _ := s.ListMail(ctx, outbox.Filter{State: outbox.StateSent, Limit: 10}); len(list) != 1 {
+			t.Errorf("ListMail(sent) = %d mails", len(list))
+		}
+	})
+}
+
+func TestCampaigns(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := context.Background()
+		s := sqlstore.NewCampaigns(db)
+		for _, c := range []*campaign.Campaign{
+			{Slug: "open", Title: "Open", Visibility: campaign.Public, Languages: []string{"en", "da"},
+				Questions: []campaign.Question{{Position: 1, Text: "Q1"}, {Position: 2, Text: "Q2"}}},
+			{Slug: "inner", Title: "Inner", Visibility: campaign.Invited, Questions: []campaign.Question{{Position: 1, Text: "Secret"}}},
+		} {
+			c.CreatedAt = time.Now()
+			if err := s.CreateCampaign(ctx, c); err != nil {
+				t.Fatal(err)
+			}
+		}
+		dup := &campaign.Campaign{Slug: "open", Title: "Again", Visibility: campaign.Public, CreatedAt: time.Now()}
+		if err := s.CreateCampaign(ctx, dup); samtal.ErrorCode(err) != samtal.ECONFLICT {
+			t.Errorf("duplicate slug: err = %v", err)
+		}
+		list, err := s.ListCampaigns(ctx, []string{campaign.Public})
+		if err != nil || len(list) != 1 || list[0].Slug != "open" || len(list[0].Questions) != 2 || list[0].Questions[1].Text != "Q2" ||
+			len(list[0].Languages) != 2 {
+			t.Fatalf("ListCampaigns(public) = %+v, %v", list, err)
+		}
+		c, err := s.CampaignBySlug(ctx, "inner")
+		if err != nil || len(c.Questions) != 1 || c.Questions[0].Text != "Secret" {
+			t.Errorf("CampaignBySlug = %+v, %v", c, err)
+		}
+	})
+}
