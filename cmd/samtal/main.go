@@ -1,0 +1,353 @@
+// Command samtal is the whole of samtal in one binary: the server, the demo,
+// migrations and the administrative verbs. Wiring is explicit here: flags and
+// environment into one Config, then store → services → jobs → web.
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/samtal-dev/samtal"
+	"github.com/samtal-dev/samtal/account"
+	"github.com/samtal-dev/samtal/audit"
+	"github.com/samtal-dev/samtal/campaign"
+	"github.com/samtal-dev/samtal/demo"
+	"github.com/samtal-dev/samtal/i18n"
+	"github.com/samtal-dev/samtal/jobs"
+	"github.com/samtal-dev/samtal/mail"
+	"github.com/samtal-dev/samtal/outbox"
+	"github.com/samtal-dev/samtal/sqlstore"
+	"github.com/samtal-dev/samtal/web"
+)
+
+const usage = `samtal — social CRM and co-creation platform
+
+Usage:
+  samtal serve   [--addr 127.0.0.1:8080] [--data-dir DIR] [--database-url URL] [--base-url URL]
+  samtal demo    [same flags]           seed the demo community once, then serve
+  samtal migrate [--database-url URL]   apply migrations and exit
+  samtal user add --email E --name N --role member|agent|moderator|analyst|admin
+                                        (password from stdin; none prints a one-time sign-in link)
+  samtal token add --email E --name LABEL
+  samtal backup --to FILE               online copy of an SQLite store
+
+Every flag has an environment equivalent: SAMTAL_ADDR, SAMTAL_DATA_DIR,
+SAMTAL_DATABASE_URL, SAMTAL_BASE_URL, SAMTAL_SMTP_URL, SAMTAL_MAIL_FROM,
+SAMTAL_COMMUNITY_NAME, SAMTAL_TRUST_PROXY, SAMTAL_LOG_LEVEL.
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "samtal:", err)
+		os.Exit(1)
+	}
+}
+
+// Config is everything samtal is told at start.
+type Config struct {
+	Addr          string
+	DataDir       string
+	DatabaseURL   string
+	BaseURL       string
+	SMTPURL       string
+	MailFrom      string
+	CommunityName string
+	TrustProxy    bool
+	LogLevel      string
+}
+
+// flags binds the common flags, with environment variables as defaults.
+func flags(name string, cfg *Config) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	env := func(k, def string) string {
+		if v := os.Getenv(k); v != "" {
+			return v
+		}
+		return def
+	}
+	fs.StringVar(&cfg.Addr, "addr", env("SAMTAL_ADDR", "127.0.0.1:8080"), "address to listen on")
+	fs.StringVar(&cfg.DataDir, "data-dir", env("SAMTAL_DATA_DIR", "./samtal-data"), "folder for the SQLite store")
+	fs.StringVar(&cfg.DatabaseURL, "database-url", env("SAMTAL_DATABASE_URL", ""), "postgres:// URL; empty: SQLite in the data dir")
+	fs.StringVar(&cfg.BaseURL, "base-url", env("SAMTAL_BASE_URL", ""), "public URL of this server (default http://ADDR)")
+	fs.StringVar(&cfg.SMTPURL, "smtp-url", env("SAMTAL_SMTP_URL", ""), "smtp://user:pass@host:port; empty: keep mails in the outbox")
+	fs.StringVar(&cfg.MailFrom, "mail-from", env("SAMTAL_MAIL_FROM", "samtal <noreply@localhost>"), "sender of mails")
+	fs.StringVar(&cfg.CommunityName, "community-name", env("SAMTAL_COMMUNITY_NAME", ""), "name shown in the header")
+	fs.BoolVar(&cfg.TrustProxy, "trust-proxy", env("SAMTAL_TRUST_PROXY", "") == "1", "take client addresses from X-Forwarded-For")
+	fs.StringVar(&cfg.LogLevel, "log-level", env("SAMTAL_LOG_LEVEL", "info"), "debug, info, warn or error")
+	return fs
+}
+
+// storeURL is the database URL, or the SQLite file in the data dir.
+func (c Config) storeURL() (string, error) {
+	if c.DatabaseURL != "" {
+		return c.DatabaseURL, nil
+	}
+	if err := os.MkdirAll(c.DataDir, 0o750); err != nil {
+		return "", fmt.Errorf("data dir: %w", err)
+	}
+	return filepath.Join(c.DataDir, "samtal.db"), nil
+}
+
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	verb, rest := args[0], args[1:]
+	if (verb == "user" || verb == "token") && len(rest) > 0 && rest[0] == "add" {
+		verb, rest = verb+" add", rest[1:]
+	}
+	var cfg Config
+	fs := flags(verb, &cfg)
+	fs.SetOutput(stderr)
+	var email, name, role, to string
+	switch verb {
+	case "user add":
+		fs.StringVar(&email, "email", "", "email address")
+		fs.StringVar(&name, "name", "", "name")
+		fs.StringVar(&role, "role", "member", "member, agent, moderator, analyst or admin")
+	case "token add":
+		fs.StringVar(&email, "email", "", "email of the account")
+		fs.StringVar(&name, "name", "", "label of the token")
+	case "backup":
+		fs.StringVar(&to, "to", "", "file to write")
+	case "serve", "demo", "migrate":
+	default:
+		fmt.Fprint(stderr, usage)
+		return fmt.Errorf("unknown command %q", strings.Join(args[:min(2, len(args))], " "))
+	}
+	if err := fs.Parse(rest); err != nil {
+		return err
+	}
+	log := newLogger(stderr, cfg.LogLevel)
+
+	app, err := open(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer app.close()
+	cli := samtal.WithActor(ctx, samtal.Actor{Role: samtal.RoleAdmin, Via: "cli"})
+
+	switch verb {
+	case "migrate":
+		fmt.Fprintf(stdout, "migrations are current (%s)\n", app.db.Engine)
+		return nil
+	case "backup":
+		if to == "" {
+			return errors.New("backup: --to FILE is required")
+		}
+		if err := app.db.Backup(ctx, to); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "backup written to %s\n", to)
+		return nil
+	case "user add":
+		password, err := readPassword(stdin)
+		if err != nil {
+			return err
+		}
+		acc, link, err := app.accounts.AddUser(cli, account.AddUserInput{Email: email, Name: name, Role: samtal.Role(role), Password: password})
+		if err != nil {
+			return describe(app.catalog, err)
+		}
+		fmt.Fprintf(stdout, "added %s <%s> as %s\n", acc.Name, acc.Email, acc.Role)
+		if link != "" {
+			fmt.Fprintf(stdout, "one-time sign-in link (valid %s): %s\n", account.SignInLinkLifetime, link)
+		}
+		return nil
+	case "token add":
+		tok, err := app.accounts.CreateTokenFor(cli, email, name)
+		if err != nil {
+			return describe(app.catalog, err)
+		}
+		fmt.Fprintln(stdout, tok.Secret)
+		return nil
+	case "demo":
+		signins, err := demo.Seed(ctx, demo.Deps{
+			Accounts: app.accounts, Campaigns: app.campaigns, Persons: sqlstore.NewPersons(app.db),
+			Setting: app.db.Setting, SetSetting: app.db.SetSetting,
+		})
+		if err != nil {
+			return fmt.Errorf("demo seed: %w", err)
+		}
+		if cfg.CommunityName == "" {
+			app.server.CommunityName = demo.CommunityName
+		}
+		fmt.Fprintf(stdout, "\nThe demo community is at %s\nSign in as any of these (password %q):\n", app.baseURL, demo.Password)
+		for _, s := range signins {
+			fmt.Fprintf(stdout, "  %-10s %-28s %s\n", s.Role, s.Email, s.Name)
+		}
+		fmt.Fprintln(stdout)
+	}
+	return app.serve(ctx)
+}
+
+// describe turns a domain error into a message for the command line.
+func describe(c *i18n.Catalog, err error) error {
+	var e *samtal.Error
+	if errors.As(err, &e) {
+		if e.Field != "" {
+			return fmt.Errorf("%s: %s", e.Field, c.T("en", e.Message, nil))
+		}
+		return errors.New(c.T("en", e.Message, nil))
+	}
+	return err
+}
+
+// readPassword reads one line from stdin; an empty line or a terminal with
+// nothing typed means no password.
+func readPassword(r io.Reader) (string, error) {
+	if f, ok := r.(*os.File); ok {
+		if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
+			fmt.Fprint(os.Stderr, "password (empty for a one-time sign-in link): ")
+		}
+	}
+	line, err := bufio.NewReader(r).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return "", err
+	}
+	return strings.TrimRight(line, "\r\n"), nil
+}
+
+func newLogger(w io.Writer, level string) *slog.Logger {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(level)); err != nil {
+		l = slog.LevelInfo
+	}
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: l}))
+}
+
+// app is the wired program.
+type app struct {
+	cfg       Config
+	log       *slog.Logger
+	db        *sqlstore.DB
+	catalog   *i18n.Catalog
+	accounts  *account.Service
+	campaigns *campaign.Service
+	outbox    *outbox.Service
+	queue     jobs.Queue
+	server    *web.Server
+	baseURL   string
+}
+
+// open opens and migrates the store and wires the services.
+func open(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
+	url, err := cfg.storeURL()
+	if err != nil {
+		return nil, err
+	}
+	db, err := sqlstore.Open(ctx, url)
+	if err != nil {
+		return nil, err
+	}
+	a := &app{cfg: cfg, log: log, db: db}
+	if err := db.Migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if err := jobs.Migrate(ctx, db); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("job queue migrations: %w", err)
+	}
+	if a.catalog, err = i18n.Load(); err != nil {
+		db.Close()
+		return nil, err
+	}
+	a.baseURL = strings.TrimRight(cfg.BaseURL, "/")
+	if a.baseURL == "" {
+		a.baseURL = "http://" + cfg.Addr
+	}
+
+	var sender mail.Sender
+	if cfg.SMTPURL != "" {
+		smtp, err := mail.NewSMTP(mail.SMTPConfig{URL: cfg.SMTPURL, From: cfg.MailFrom})
+		if err != nil {
+			db.Close()
+			return nil, err
+		}
+		sender = smtp
+	}
+	accounts := sqlstore.NewAccounts(db)
+	a.outbox = &outbox.Service{Store: sqlstore.NewOutbox(db), Sender: sender, Log: log}
+	a.accounts = &account.Service{
+		Store: accounts, Audit: sqlstore.NewAudit(db), Limiter: sqlstore.NewLimiter(db),
+		Mailer: a.outbox, Translator: a.catalog, BaseURL: a.baseURL,
+	}
+	a.campaigns = &campaign.Service{Store: sqlstore.NewCampaigns(db)}
+	a.queue, err = jobs.New(db, jobs.Config{Outbox: a.outbox, Maintenance: accounts.DeleteExpired, Log: log})
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	a.outbox.Jobs = a.queue
+	a.server, err = web.New(web.Config{
+		Accounts: a.accounts, Audit: &audit.Service{Store: sqlstore.NewAudit(db)}, Outbox: a.outbox,
+		Campaigns: a.campaigns, Catalog: a.catalog, Ready: db, Log: log,
+		BaseURL: a.baseURL, CommunityName: cfg.CommunityName, TrustProxy: cfg.TrustProxy,
+	})
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	return a, nil
+}
+
+func (a *app) close() { a.db.Close() }
+
+// serve runs the job queue and the HTTP server until ctx ends, then shuts
+// both down gracefully.
+func (a *app) serve(ctx context.Context) error {
+	if err := a.queue.Start(ctx); err != nil {
+		return fmt.Errorf("job queue: %w", err)
+	}
+	ln, err := net.Listen("tcp", a.cfg.Addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{
+		Handler:           a.server,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(a.log.Handler(), slog.LevelWarn),
+	}
+	where := "SQLite " + a.db.Path
+	if a.db.Engine == sqlstore.Postgres {
+		where = "PostgreSQL"
+	}
+	a.log.Info("samtal is serving", "url", a.baseURL, "addr", ln.Addr().String(), "store", where,
+		"smtp", a.cfg.SMTPURL != "")
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	a.log.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	err = srv.Shutdown(sctx)
+	if qerr := a.queue.Stop(sctx); qerr != nil && err == nil {
+		err = qerr
+	}
+	return err
+}

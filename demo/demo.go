@@ -1,0 +1,167 @@
+// Package demo seeds a realistic community once: Fjordhus, a furniture
+// brand that asks its customers concrete questions, with staff in every role
+// and members who write in English, German and Danish. Each capability adds
+// its part of the demo here.
+package demo
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/samtal-dev/samtal"
+	"github.com/samtal-dev/samtal/account"
+	"github.com/samtal-dev/samtal/campaign"
+	"github.com/samtal-dev/samtal/person"
+)
+
+// Password is the password of every demo account; the demo listens on
+// loopback only unless told otherwise.
+const Password = "fjordhus-demo"
+
+// CommunityName is the demo brand's community.
+const CommunityName = "Fjordhus Community"
+
+// SignIn is one demo account to print.
+type SignIn struct {
+	Role  samtal.Role
+	Email string
+	Name  string
+}
+
+// Deps are the services and stores the seed writes through, so that the
+// demo obeys the same rules as everything else.
+type Deps struct {
+	Accounts  *account.Service
+	Campaigns *campaign.Service
+	Persons   interface {
+		CreatePerson(ctx context.Context, p *person.Person) error
+	}
+	Setting    func(ctx context.Context, key string) (string, error)
+	SetSetting func(ctx context.Context, key, value string) error
+}
+
+// The staff and members of the demo community.
+var staff = []struct {
+	role        samtal.Role
+	email, name string
+	locale      string
+}{
+	{samtal.RoleAdmin, "admin@fjordhus.example", "Sofie Lindqvist", "en"},
+	{samtal.RoleAgent, "agent@fjordhus.example", "Mads Kjær", "da"},
+	{samtal.RoleModerator, "moderator@fjordhus.example", "Lena Hoffmann", "de"},
+	{samtal.RoleAnalyst, "analyst@fjordhus.example", "Priya Raman", "en"},
+}
+
+var members = []struct {
+	email, name, locale string
+	extra               []person.Identity
+}{
+	{"member@fjordhus.example", "Emma Clarke", "en", []person.Identity{{Kind: person.KindHandle, Network: "mastodon", Value: "@emmabuilds@mastodon.social"}}},
+	{"jonas.becker@example.de", "Jonas Becker", "de", []person.Identity{{Kind: person.KindURL, Value: "https://www.jonas-wohnt.example.de/"}}},
+	{"anne.sorensen@example.dk", "Anne Sørensen", "da", []person.Identity{{Kind: person.KindReviewName, Network: "trustpilot", Value: "Anne S."}}},
+	{"tom.oconnor@example.co.uk", "Tom O'Connor", "en", nil},
+	{"katrin.mueller@example.at", "Katrin Müller", "de", nil},
+	{"frederik.holm@example.dk", "Frederik Holm", "da", []person.Identity{{Kind: person.KindHandle, Network: "instagram", Value: "frederik.hjemme"}}},
+	{"grace.okafor@example.ie", "Grace Okafor", "en", nil},
+	{"lukas.weber@example.ch", "Lukas Weber", "de", nil},
+	{"mette.nielsen@example.dk", "Mette Nielsen", "da", nil},
+}
+
+// People the brand knows from what they wrote elsewhere, without an account.
+var outsiders = []person.Person{
+	{Name: "Kasper H.", Locale: "da", Identities: []person.Identity{{Kind: person.KindReviewName, Network: "trustpilot", Value: "Kasper H."}}},
+	{Name: "Wohnblog Nord", Locale: "de", Identities: []person.Identity{{Kind: person.KindURL, Value: "https://wohnblog-nord.example.de/"}}},
+	{Name: "Hannah (@hannahmakes)", Locale: "en", Identities: []person.Identity{{Kind: person.KindHandle, Network: "mastodon", Value: "@hannahmakes@mastodon.social"}}},
+}
+
+// Seed fills an empty store with the demo community. It runs once: a second
+// call sees the marker and only returns the sign-ins.
+func Seed(ctx context.Context, d Deps) ([]SignIn, error) {
+	var out []SignIn
+	for _, s := range staff {
+		out = append(out, SignIn{Role: s.role, Email: s.email, Name: s.name})
+	}
+	out = append(out, SignIn{Role: samtal.RoleMember, Email: members[0].email, Name: members[0].name})
+
+	done, err := d.Setting(ctx, "demo.seeded")
+	if err != nil {
+		return nil, err
+	}
+	if done != "" {
+		return out, nil
+	}
+	ctx = samtal.WithActor(ctx, samtal.Actor{Role: samtal.RoleAdmin, Via: "cli"})
+	add := func(email, name string, role samtal.Role, locale string) (*account.Account, error) {
+		acc, _, err := d.Accounts.AddUser(ctx, account.AddUserInput{Email: email, Name: name, Role: role, Password: Password, Locale: locale})
+		if err != nil {
+			return nil, fmt.Errorf("demo account %s: %w", email, err)
+		}
+		return acc, nil
+	}
+	for _, s := range staff {
+		if _, err := add(s.email, s.name, s.role, s.locale); err != nil {
+			return nil, err
+		}
+	}
+	for _, m := range members {
+		if _, err := add(m.email, m.name, samtal.RoleMember, m.locale); err != nil {
+			return nil, err
+		}
+	}
+	for _, p := range outsiders {
+		p := p
+		for i := range p.Identities {
+			if p.Identities[i], err = person.NormalizeIdentity(p.Identities[i]); err != nil {
+				return nil, err
+			}
+		}
+		if err := d.Persons.CreatePerson(ctx, &p); err != nil {
+			return nil, fmt.Errorf("demo person %s: %w", p.Name, err)
+		}
+	}
+	for _, c := range campaigns(time.Now().UTC()) {
+		if err := d.Campaigns.Create(ctx, c); err != nil {
+			return nil, fmt.Errorf("demo campaign %s: %w", c.Slug, err)
+		}
+	}
+	return out, d.SetSetting(ctx, "demo.seeded", time.Now().UTC().Format(time.RFC3339))
+}
+
+// campaigns are the demo's campaigns. The first asks the four questions that
+// IKEA's agency asked its customers in 2009 (seed 000).
+func campaigns(now time.Time) []*campaign.Campaign {
+	day := 24 * time.Hour
+	return []*campaign.Campaign{
+		{
+			Slug: "stronger-relationship", Title: "How can Fjordhus use social media to build a stronger relationship with you?",
+			Brief: "We would rather talk with you than at you. Instead of asking for opinions in general, we ask four concrete questions. " +
+				"Answer one, several, or vote for the answers of others — in English, auf Deutsch eller på dansk.",
+			Visibility: campaign.Public, Languages: []string{"en", "de", "da"},
+			StartsAt: now.Add(-14 * day), EndsAt: now.Add(60 * day), VoteBudget: 0,
+			Questions: []campaign.Question{
+				{Text: "Do you have any other sites, platforms and brands that can inspire us?", Help: "Links welcome: which communities do you enjoy, and why?"},
+				{Text: "What role should Fjordhus play in social media, and what role would our presence in social media play for you?"},
+				{Text: "What kind of content would you like to have on the platform?", Help: "Assembly videos, room makeovers, care tips, behind the scenes …"},
+				{Text: "In what way would you connect with the Fjordhus brand and other Fjordhus fans?"},
+			},
+		},
+		{
+			Slug: "name-the-colour", Title: "Name the new colour of the Havbro sofa",
+			Brief:      "Our designers mixed a new blue-green for the Havbro sofa. Members decide what it will be called in the catalogue.",
+			Visibility: campaign.Members, Languages: []string{"en", "de", "da"},
+			StartsAt: now.Add(-3 * day), EndsAt: now.Add(25 * day), VoteBudget: 3,
+			Questions: []campaign.Question{
+				{Text: "What should the new colour be called?", Help: "One name per idea; it should work in English, German and Danish."},
+			},
+		},
+		{
+			Slug: "drawings-become-toys", Title: "Children's drawings become soft toys (preview for staff)",
+			Brief:      "Next spring we invite children to draw a soft toy; the winning drawings go into production. Staff are preparing the contest.",
+			Visibility: campaign.Invited, Languages: []string{"en", "de", "da"},
+			Questions: []campaign.Question{
+				{Text: "Which animal or creature would you like to cuddle?"},
+			},
+		},
+	}
+}

@@ -1,0 +1,320 @@
+package web
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"runtime/debug"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/samtal-dev/samtal"
+	"github.com/samtal-dev/samtal/account"
+	"github.com/samtal-dev/samtal/i18n"
+)
+
+// Cookie names.
+const (
+	sessionCookie = "samtal_session"
+	csrfCookie    = "samtal_csrf" // for forms before sign-in
+	langCookie    = "samtal_lang"
+)
+
+// maxBody caps request bodies; later upload routes raise it for themselves.
+const maxBody = 1 << 20
+
+var errBodyTooLarge = errors.New("request body too large")
+
+// reqState is what the middleware learns about a request.
+type reqState struct {
+	id      string
+	lang    string
+	actor   samtal.Actor
+	account *account.Account
+	session *account.Session
+	csrf    string // the token forms must carry
+}
+
+type stateKey struct{}
+
+func stateOf(r *http.Request) *reqState {
+	if st, ok := r.Context().Value(stateKey{}).(*reqState); ok {
+		return st
+	}
+	return &reqState{lang: "en"}
+}
+
+func requestID(r *http.Request) string { return stateOf(r).id }
+func langOf(r *http.Request) string    { return stateOf(r).lang }
+
+func newID() string {
+	b := make([]byte, 8)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// recoverPanics turns a panic into a 500 with a request id, logged with the
+// stack, and keeps the server serving.
+func (s *Server) recoverPanics(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		st := &reqState{id: newID(), lang: "en"}
+		r = r.WithContext(context.WithValue(r.Context(), stateKey{}, st))
+		w.Header().Set("X-Request-Id", st.id)
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				s.panics.Inc()
+				s.Log.Error("panic in handler", "request_id", st.id, "method", r.Method, "path", r.URL.Path,
+					"panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+				err := fmt.Errorf("panic: %v", v)
+				if strings.HasPrefix(r.URL.Path, "/api/") {
+					s.apiFail(w, r, err)
+				} else {
+					s.pageFail(w, r, err)
+				}
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+// securityHeaders sets the headers every response carries. The policy allows
+// no inline script and no other host.
+func (s *Server) securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "+
+			"object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Referrer-Policy", "same-origin")
+		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		if s.secure {
+			h.Set("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func (s *Server) crossOriginDenied(w http.ResponseWriter, r *http.Request) {
+	err := &samtal.Error{Code: samtal.EFORBIDDEN, Message: "error.cross_origin"}
+	if strings.HasPrefix(r.URL.Path, "/api/") {
+		s.apiFail(w, r, err)
+		return
+	}
+	s.pageFail(w, r, err)
+}
+
+// clientIP is the address a request came from.
+func (s *Server) clientIP(r *http.Request) string {
+	if s.TrustProxy {
+		if f := r.Header.Get("X-Forwarded-For"); f != "" {
+			return strings.TrimSpace(strings.Split(f, ",")[0])
+		}
+	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// statusWriter remembers the status for metrics.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+// wrap gives a route its metrics, body limit, authentication, language,
+// permission check and CSRF check, in that order.
+func (s *Server) wrap(rt route) http.Handler {
+	label := rt.Method + " " + rt.Path
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		sw := &statusWriter{ResponseWriter: w}
+		defer func() {
+			code := sw.status
+			if code == 0 {
+				code = http.StatusOK
+			}
+			s.requests.WithLabelValues(label, strconv.Itoa(code)).Inc()
+			s.durations.WithLabelValues(label).Observe(time.Since(start).Seconds())
+		}()
+		w = sw
+		if r.ContentLength > maxBody {
+			s.fail(rt, w, r, errBodyTooLarge)
+			return
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, maxBody)
+
+		st := stateOf(r)
+		if err := s.authenticate(rt, w, r, st); err != nil {
+			s.fail(rt, w, r, err)
+			return
+		}
+		r = r.WithContext(samtal.WithActor(r.Context(), st.actor))
+		if rt.Perm != "" {
+			if err := st.actor.Require(rt.Perm); err != nil {
+				s.fail(rt, w, r, err)
+				return
+			}
+		}
+		if rt.Kind == pageRoute && r.Method == http.MethodPost {
+			if err := s.checkCSRF(r, st); err != nil {
+				s.fail(rt, w, r, err)
+				return
+			}
+		}
+		rt.Handler(w, r)
+	})
+}
+
+// authenticate finds the actor: a bearer token on API routes, the session
+// cookie on pages. A bad token is an error; a stale cookie is just a visitor.
+func (s *Server) authenticate(rt route, w http.ResponseWriter, r *http.Request, st *reqState) error {
+	ctx := r.Context()
+	ip := s.clientIP(r)
+	st.actor = samtal.Actor{IP: ip}
+	if rt.Kind == apiRoute {
+		h := r.Header.Get("Authorization")
+		if h == "" {
+			st.lang = s.Catalog.Match(r.Header.Get("Accept-Language"))
+			return nil
+		}
+		tok, ok := strings.CutPrefix(h, "Bearer ")
+		if !ok {
+			return &samtal.Error{Code: samtal.EUNAUTHORIZED, Message: "error.token_invalid"}
+		}
+		actor, acc, err := s.Accounts.AuthenticateToken(ctx, strings.TrimSpace(tok), ip)
+		if err != nil {
+			return err
+		}
+		st.actor, st.account = actor, acc
+		st.lang = s.langFor(r, acc)
+		return nil
+	}
+	if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" {
+		actor, sess, acc, err := s.Accounts.Authenticate(ctx, c.Value, ip)
+		switch samtal.ErrorCode(err) {
+		case "":
+			st.actor, st.session, st.account, st.csrf = actor, sess, acc, sess.CSRFToken
+		case samtal.EUNAUTHORIZED:
+			s.clearCookie(w, sessionCookie)
+		default:
+			return err
+		}
+	}
+	st.lang = s.langFor(r, st.account)
+	if st.csrf == "" {
+		st.csrf = s.anonymousCSRF(w, r)
+	}
+	return nil
+}
+
+// langFor picks the UI language: the account's, else the visitor's choice,
+// else the browser's.
+func (s *Server) langFor(r *http.Request, acc *account.Account) string {
+	if acc != nil && i18n.Supported(acc.Locale) {
+		return acc.Locale
+	}
+	if c, err := r.Cookie(langCookie); err == nil && i18n.Supported(c.Value) {
+		return c.Value
+	}
+	return s.Catalog.Match(r.Header.Get("Accept-Language"))
+}
+
+// anonymousCSRF returns the double-submit token of a visitor, setting the
+// cookie when there is none yet.
+func (s *Server) anonymousCSRF(w http.ResponseWriter, r *http.Request) string {
+	if c, err := r.Cookie(csrfCookie); err == nil && len(c.Value) >= 32 {
+		return c.Value
+	}
+	b := make([]byte, 24)
+	rand.Read(b)
+	v := base64.RawURLEncoding.EncodeToString(b)
+	http.SetCookie(w, &http.Cookie{Name: csrfCookie, Value: v, Path: "/", HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteLaxMode})
+	// The same request may render a form now; it must see the new value.
+	r.AddCookie(&http.Cookie{Name: csrfCookie, Value: v})
+	return v
+}
+
+// checkCSRF compares the form's token with the session's (or the visitor's
+// cookie). Cross-origin protection already refused foreign browsers; this
+// also covers browsers that send neither Origin nor Sec-Fetch-Site.
+func (s *Server) checkCSRF(r *http.Request, st *reqState) error {
+	if err := r.ParseForm(); err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return errBodyTooLarge
+		}
+		return &samtal.Error{Code: samtal.EMALFORMED, Message: "error.malformed"}
+	}
+	got := r.PostForm.Get("csrf")
+	if got == "" || subtle.ConstantTimeCompare([]byte(got), []byte(st.csrf)) != 1 {
+		return &samtal.Error{Code: samtal.EFORBIDDEN, Message: "error.csrf"}
+	}
+	return nil
+}
+
+// fail answers an error the way the route's kind answers: JSON for the API; for
+// pages, a visitor who must sign in is sent to the sign-in page.
+func (s *Server) fail(rt route, w http.ResponseWriter, r *http.Request, err error) {
+	if rt.Kind == apiRoute {
+		s.apiFail(w, r, err)
+		return
+	}
+	if samtal.ErrorCode(err) == samtal.EUNAUTHORIZED && !stateOf(r).actor.SignedIn() && r.Method == http.MethodGet {
+		http.Redirect(w, r, "/signin?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+		return
+	}
+	s.pageFail(w, r, err)
+}
+
+func (s *Server) setSessionCookie(w http.ResponseWriter, sess *account.Session) {
+	http.SetCookie(w, &http.Cookie{
+		Name: sessionCookie, Value: sess.Token, Path: "/", Expires: sess.ExpiresAt,
+		HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteLaxMode,
+	})
+}
+
+func (s *Server) clearCookie(w http.ResponseWriter, name string) {
+	http.SetCookie(w, &http.Cookie{Name: name, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteLaxMode})
+}
+
+// localPath returns next if it is a path on this site, else "/": redirects
+// after sign-in must not lead elsewhere.
+func localPath(next string) string {
+	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+		return "/"
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Host != "" || u.Scheme != "" {
+		return "/"
+	}
+	return next
+}

@@ -1,0 +1,148 @@
+package web
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/samtal-dev/samtal"
+	"github.com/samtal-dev/samtal/account"
+	"github.com/samtal-dev/samtal/i18n"
+)
+
+type pageTemplate struct{ t *template.Template }
+
+// parseTemplates parses every page together with the layout, once.
+func parseTemplates() (map[string]*pageTemplate, error) {
+	layout, err := fs.ReadFile(assets, "templates/layout.html")
+	if err != nil {
+		return nil, err
+	}
+	files, err := fs.Glob(assets, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]*pageTemplate{}
+	for _, f := range files {
+		name := strings.TrimSuffix(path.Base(f), ".html")
+		if name == "layout" {
+			continue
+		}
+		body, err := fs.ReadFile(assets, f)
+		if err != nil {
+			return nil, err
+		}
+		t, err := template.New("layout").Parse(string(layout))
+		if err != nil {
+			return nil, fmt.Errorf("layout: %w", err)
+		}
+		if _, err := t.New(name).Parse(string(body)); err != nil {
+			return nil, fmt.Errorf("template %s: %w", name, err)
+		}
+		out[name] = &pageTemplate{t: t}
+	}
+	return out, nil
+}
+
+// view is what every page template gets: the language helpers, the signed-in
+// account, the CSRF token for forms, and the page's own Data.
+type view struct {
+	s         *Server
+	Lang      string
+	TitleKey  string
+	Account   *account.Account
+	Actor     samtal.Actor
+	CSRF      string
+	Path      string
+	Community string
+	Flash     string // a message key shown once at the top
+	Error     string // translated error message for the form
+	ErrField  string
+	Form      map[string]string // values to refill a form with
+	Data      any
+}
+
+// view starts the view of a page for r.
+func (s *Server) view(r *http.Request, titleKey string) *view {
+	st := stateOf(r)
+	return &view{
+		s: s, Lang: st.lang, TitleKey: titleKey, Account: st.account, Actor: st.actor, CSRF: st.csrf,
+		Path: r.URL.RequestURI(), Community: s.CommunityName, Flash: r.URL.Query().Get("flash"),
+		Form: map[string]string{},
+	}
+}
+
+// T translates a message id; pairs of arguments fill in its fields:
+// {{.T "greeting" "Name" .Account.Name}}.
+func (v *view) T(id string, kv ...any) string {
+	var data map[string]any
+	if len(kv) > 1 {
+		data = make(map[string]any, len(kv)/2)
+		for i := 0; i+1 < len(kv); i += 2 {
+			data[fmt.Sprint(kv[i])] = kv[i+1]
+		}
+	}
+	return v.s.Catalog.T(v.Lang, id, data)
+}
+
+// N translates a message id with plural forms for n.
+func (v *view) N(id string, n int) string { return v.s.Catalog.N(v.Lang, id, n, nil) }
+
+// Date formats a date the local way.
+func (v *view) Date(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return v.s.Catalog.FormatDate(v.Lang, t)
+}
+
+// DateTime formats a date and time the local way.
+func (v *view) DateTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return v.s.Catalog.FormatDateTime(v.Lang, t)
+}
+
+// Int formats a number the local way.
+func (v *view) Int(n int) string { return i18n.FormatInt(v.Lang, int64(n)) }
+
+// Can reports whether the viewer holds a permission (to show links).
+func (v *view) Can(p string) bool { return v.Actor.Can(samtal.Permission(p)) }
+
+// Languages lists the UI languages for the switcher.
+func (v *view) Languages() []string { return i18n.Languages }
+
+// render executes a page into a buffer first, so that a template error
+// becomes a clean 500 and never half a page.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, v *view) {
+	pt, ok := s.pages[name]
+	if !ok {
+		panic("no template " + name)
+	}
+	var buf bytes.Buffer
+	if err := pt.t.ExecuteTemplate(&buf, "layout", v); err != nil {
+		s.Log.Error("render", "template", name, "request_id", requestID(r), "err", err)
+		http.Error(w, "internal error, request id "+requestID(r), http.StatusInternalServerError)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Cache-Control", "no-store")
+	h.Set("Content-Language", v.Lang)
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+// formError re-renders a form page with the error of err on its field.
+func (s *Server) formError(w http.ResponseWriter, r *http.Request, name string, v *view, err error) {
+	status, _, msg, field := s.describe(r, err)
+	setRetryAfter(w, err)
+	v.Error, v.ErrField = msg, field
+	s.render(w, r, status, name, v)
+}

@@ -1,0 +1,70 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/samtal-dev/samtal"
+)
+
+// The kinds of route: pages answer HTML and check CSRF on POST; API routes
+// answer JSON and take bearer tokens; ops routes are for probes and scrapers.
+const (
+	pageRoute = "page"
+	apiRoute  = "api"
+	opsRoute  = "ops"
+)
+
+// route is one line of the route table: who may call it is part of the line,
+// so that the permission of every route can be read (and tested) in one place.
+type route struct {
+	Method  string
+	Path    string
+	Kind    string
+	Perm    samtal.Permission // "" means anyone, signed in or not
+	Handler http.HandlerFunc
+}
+
+// Routes returns the route table (for tests and the OpenAPI check).
+func (s *Server) Routes() []route { return s.routes() }
+
+func (s *Server) routes() []route {
+	const anyone = samtal.Permission("")
+	return []route{
+		{"GET", "/healthz", opsRoute, anyone, s.healthz},
+		{"GET", "/readyz", opsRoute, anyone, s.readyz},
+		{"GET", "/metrics", opsRoute, anyone, s.metrics},
+
+		{"GET", "/{$}", pageRoute, anyone, s.home},
+		{"GET", "/campaigns/{slug}", pageRoute, anyone, s.campaignPage},
+		{"POST", "/lang", pageRoute, anyone, s.switchLanguage},
+
+		{"GET", "/signin", pageRoute, anyone, s.signInForm},
+		{"POST", "/signin", pageRoute, anyone, s.signIn},
+		{"GET", "/signup", pageRoute, anyone, s.signUpForm},
+		{"POST", "/signup", pageRoute, anyone, s.signUp},
+		{"POST", "/signout", pageRoute, samtal.PermUseAccount, s.signOut},
+		{"GET", "/verify/{token}", pageRoute, anyone, s.verifyForm},
+		{"POST", "/verify/{token}", pageRoute, anyone, s.verify},
+		{"GET", "/reset", pageRoute, anyone, s.resetRequestForm},
+		{"POST", "/reset", pageRoute, anyone, s.resetRequest},
+		{"GET", "/reset/{token}", pageRoute, anyone, s.resetForm},
+		{"POST", "/reset/{token}", pageRoute, anyone, s.reset},
+		{"GET", "/signin/link/{token}", pageRoute, anyone, s.linkForm},
+		{"POST", "/signin/link/{token}", pageRoute, anyone, s.linkSignIn},
+
+		{"GET", "/settings", pageRoute, samtal.PermUseAccount, s.settings},
+		{"POST", "/settings/profile", pageRoute, samtal.PermUseAccount, s.settingsProfile},
+		{"POST", "/settings/password", pageRoute, samtal.PermUseAccount, s.settingsPassword},
+		{"POST", "/settings/tokens", pageRoute, samtal.PermUseAccount, s.settingsTokenCreate},
+		{"POST", "/settings/tokens/{id}/revoke", pageRoute, samtal.PermUseAccount, s.settingsTokenRevoke},
+
+		{"GET", "/admin", pageRoute, samtal.PermViewStaffArea, s.adminHome},
+		{"GET", "/admin/accounts", pageRoute, samtal.PermManageAccounts, s.adminAccounts},
+		{"POST", "/admin/accounts/{id}/role", pageRoute, samtal.PermManageAccounts, s.adminAccountRole},
+		{"GET", "/admin/audit", pageRoute, samtal.PermReadAudit, s.adminAudit},
+		{"GET", "/admin/outbox", pageRoute, samtal.PermReadOutbox, s.adminOutbox},
+
+		{"GET", "/api/v1/openapi.json", apiRoute, anyone, s.openAPI},
+		{"GET", "/api/v1/me", apiRoute, samtal.PermUseAccount, s.apiMe},
+	}
+}

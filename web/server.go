@@ -1,0 +1,109 @@
+// Package web turns HTTP into calls on the domain services and their results
+// into pages or JSON. It holds no rules of its own: every route names the
+// permission it needs in one table (routes.go), the services check again,
+// and errors map to statuses in one place (errors.go).
+package web
+
+import (
+	"context"
+	"embed"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/samtal-dev/samtal/account"
+	"github.com/samtal-dev/samtal/audit"
+	"github.com/samtal-dev/samtal/campaign"
+	"github.com/samtal-dev/samtal/i18n"
+	"github.com/samtal-dev/samtal/outbox"
+)
+
+//go:embed templates static
+var assets embed.FS
+
+// Readiness reports which engine serves the store and whether it is migrated.
+type Readiness interface {
+	EngineName() string
+	Ready(ctx context.Context) (migrated bool, err error)
+}
+
+// Config is what the server needs from main.
+type Config struct {
+	Accounts  *account.Service
+	Audit     *audit.Service
+	Outbox    *outbox.Service
+	Campaigns *campaign.Service
+	Catalog   *i18n.Catalog
+	Ready     Readiness
+	Log       *slog.Logger
+	// BaseURL is where people reach samtal; an https URL turns on Secure
+	// cookies and HSTS.
+	BaseURL string
+	// CommunityName is shown in the header and the title.
+	CommunityName string
+	// TrustProxy takes the client address from X-Forwarded-For (behind a
+	// reverse proxy that sets it).
+	TrustProxy bool
+}
+
+// Server serves samtal's pages and API.
+type Server struct {
+	Config
+	secure    bool
+	pages     map[string]*pageTemplate
+	static    http.Handler
+	registry  *prometheus.Registry
+	requests  *prometheus.CounterVec
+	durations *prometheus.HistogramVec
+	panics    prometheus.Counter
+	handler   http.Handler
+}
+
+// New returns a server ready to serve.
+func New(cfg Config) (*Server, error) {
+	s := &Server{Config: cfg, secure: strings.HasPrefix(cfg.BaseURL, "https://")}
+	if s.CommunityName == "" {
+		s.CommunityName = "samtal"
+	}
+	var err error
+	if s.pages, err = parseTemplates(); err != nil {
+		return nil, err
+	}
+	staticFS, _ := fs.Sub(assets, "static")
+	s.static = http.StripPrefix("/static/", http.FileServerFS(staticFS))
+
+	// A registry of our own, not the global default, so that two servers in
+	// one process (tests) do not collide.
+	s.registry = prometheus.NewRegistry()
+	s.registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	s.requests = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "samtal_http_requests_total", Help: "HTTP requests by route and status code.",
+	}, []string{"route", "code"})
+	s.durations = prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Name: "samtal_http_request_duration_seconds", Help: "HTTP request duration by route.",
+		Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5},
+	}, []string{"route"})
+	s.panics = prometheus.NewCounter(prometheus.CounterOpts{
+		Name: "samtal_http_panics_total", Help: "Handler panics recovered.",
+	})
+	s.registry.MustRegister(s.requests, s.durations, s.panics)
+
+	mux := http.NewServeMux()
+	for _, rt := range s.routes() {
+		mux.Handle(rt.Method+" "+rt.Path, s.wrap(rt))
+	}
+	mux.Handle("GET /static/", s.static)
+	mux.HandleFunc("/", s.notFound)
+
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(s.crossOriginDenied))
+	s.handler = s.recoverPanics(s.securityHeaders(cop.Handler(mux)))
+	return s, nil
+}
+
+// ServeHTTP implements http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
