@@ -14,16 +14,17 @@ import (
 
 // Error codes. Each maps to one HTTP status in web/errors.go.
 const (
-	ECONFLICT     = "conflict"     // the request conflicts with current state (409)
-	EINTERNAL     = "internal"     // something went wrong on our side (500)
-	EINVALID      = "invalid"      // a field is invalid (422)
-	EMALFORMED    = "malformed"    // the request could not be read (400)
-	ENOTFOUND     = "not_found"    // no such thing, or the caller may not know it exists (404)
-	EUNAUTHORIZED = "unauthorized" // the caller must sign in (401)
-	EFORBIDDEN    = "forbidden"    // signed in, but not allowed (403)
-	ETOOLARGE     = "too_large"    // the body is over its limit (413)
-	ERATELIMITED  = "rate_limited" // too many attempts; try again later (429)
-	EUNAVAILABLE  = "unavailable"  // a dependency is down (503)
+	ECONFLICT     = "conflict"           // the request conflicts with current state (409)
+	EINTERNAL     = "internal"           // something went wrong on our side (500)
+	EINVALID      = "invalid"            // a field is invalid (422)
+	EMALFORMED    = "malformed"          // the request could not be read (400)
+	EMETHOD       = "method_not_allowed" // the path exists, the method does not (405)
+	ENOTFOUND     = "not_found"          // no such thing, or the caller may not know it exists (404)
+	EUNAUTHORIZED = "unauthorized"       // the caller must sign in (401)
+	EFORBIDDEN    = "forbidden"          // signed in, but not allowed (403)
+	ETOOLARGE     = "too_large"          // the body is over its limit (413)
+	ERATELIMITED  = "rate_limited"       // too many attempts; try again later (429)
+	EUNAVAILABLE  = "unavailable"        // a dependency is down (503)
 )
 
 // Error is an error a user may see: a code, a readable message (a message

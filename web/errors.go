@@ -20,6 +20,8 @@ func statusOf(code string) int {
 		return http.StatusForbidden
 	case samtal.ENOTFOUND:
 		return http.StatusNotFound
+	case samtal.EMETHOD:
+		return http.StatusMethodNotAllowed
 	case samtal.ECONFLICT:
 		return http.StatusConflict
 	case samtal.ETOOLARGE:

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/samtal-dev/samtal"
@@ -15,6 +16,10 @@ import (
 
 func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
 	err := &samtal.Error{Code: samtal.ENOTFOUND, Message: "error.not_found"}
+	if _, pattern := s.probe.Handler(r); pattern != "" {
+		w.Header().Set("Allow", strings.Join(s.allow[pattern], ", "))
+		err = &samtal.Error{Code: samtal.EMETHOD, Message: "error.method"}
+	}
 	if len(r.URL.Path) >= 5 && r.URL.Path[:5] == "/api/" {
 		s.apiFail(w, r, err)
 		return

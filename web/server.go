@@ -61,6 +61,8 @@ type Server struct {
 	durations *prometheus.HistogramVec
 	panics    prometheus.Counter
 	handler   http.Handler
+	probe     *http.ServeMux
+	allow     map[string][]string // path pattern → methods
 }
 
 // New returns a server ready to serve.
@@ -93,8 +95,16 @@ func New(cfg Config) (*Server, error) {
 	s.registry.MustRegister(s.requests, s.durations, s.panics)
 
 	mux := http.NewServeMux()
+	// probe knows every path without its method, so that a wrong method gets
+	// 405 in our own error shape rather than the catch-all's 404.
+	s.probe = http.NewServeMux()
+	s.allow = map[string][]string{}
 	for _, rt := range s.routes() {
 		mux.Handle(rt.Method+" "+rt.Path, s.wrap(rt))
+		if _, ok := s.allow[rt.Path]; !ok {
+			s.probe.Handle(rt.Path, http.NotFoundHandler())
+		}
+		s.allow[rt.Path] = append(s.allow[rt.Path], rt.Method)
 	}
 	mux.Handle("GET /static/", s.static)
 	mux.HandleFunc("/", s.notFound)

@@ -1,0 +1,182 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"slices"
+	"time"
+)
+
+// The targets of the benchmark issue.
+const (
+	targetAPIMeVsTrivial = 0.5 // api-me at least half the trivial ceiling
+	targetColdStartMS    = 300 // median exec to first 200 from /readyz
+	targetIdleRSSMB      = 60
+)
+
+// results are all figures of a run; --json writes them as they are.
+type results struct {
+	Started     time.Time      `json:"started"`
+	GoVersion   string         `json:"go_version"`
+	Platform    string         `json:"platform"`
+	CPUs        int            `json:"cpus"`
+	Concurrency int            `json:"concurrency"`
+	WarmupS     float64        `json:"warmup_s"`
+	DurationS   float64        `json:"duration_s"`
+	ColdStart   *coldStart     `json:"cold_start,omitempty"` // SQLite only
+	Engines     []engineResult `json:"engines"`
+	Targets     []target       `json:"targets"`
+}
+
+func newResults(o options) *results {
+	return &results{
+		Started: time.Now().UTC(), GoVersion: runtime.Version(), Platform: runtime.GOOS + "/" + runtime.GOARCH,
+		CPUs: runtime.NumCPU(), Concurrency: o.concurrency, WarmupS: warmup.Seconds(), DurationS: o.duration.Seconds(),
+	}
+}
+
+// coldStart is the start-up time of samtal on a fresh SQLite data dir.
+type coldStart struct {
+	RunsMS    []float64 `json:"runs_ms"`
+	MedianMS  float64   `json:"median_ms"`
+	MaxMS     float64   `json:"max_ms"`
+	IdleRSSMB float64   `json:"idle_rss_mb"`
+}
+
+// summarise sets the median and maximum of the runs.
+func (c *coldStart) summarise() {
+	s := slices.Sorted(slices.Values(c.RunsMS))
+	c.MedianMS, c.MaxMS = s[len(s)/2], s[len(s)-1]
+}
+
+// engineResult is one engine's seeding and scenarios.
+type engineResult struct {
+	Engine      string           `json:"engine"`
+	Accounts    int              `json:"accounts"`
+	SeedSeconds float64          `json:"seed_s"`
+	Scenarios   []scenarioResult `json:"scenarios"`
+}
+
+// scenarioResult is what runLoad measured for one scenario. Requests counts
+// every request started in the measured window; PerSecond and the
+// percentiles count only those that got the expected status.
+type scenarioResult struct {
+	Name       string  `json:"name"`
+	Requests   int     `json:"requests"`
+	Errors     int     `json:"errors"`
+	FirstError string  `json:"first_error,omitempty"`
+	PerSecond  float64 `json:"per_second"`
+	P50MS      float64 `json:"p50_ms"`
+	P99MS      float64 `json:"p99_ms"`
+	VsTrivial  float64 `json:"vs_trivial"` // PerSecond / trivial's PerSecond
+	Truncated  bool    `json:"truncated,omitempty"`
+	Failed     string  `json:"failed,omitempty"` // the probe failed; nothing was measured
+}
+
+// relateToTrivial sets every scenario's ratio to the trivial scenario.
+func (e *engineResult) relateToTrivial() {
+	base := e.scenario("trivial")
+	if base == nil || base.PerSecond == 0 {
+		return
+	}
+	for i := range e.Scenarios {
+		e.Scenarios[i].VsTrivial = e.Scenarios[i].PerSecond / base.PerSecond
+	}
+}
+
+// scenario returns the named scenario's result, or nil.
+func (e *engineResult) scenario(name string) *scenarioResult {
+	for i := range e.Scenarios {
+		if e.Scenarios[i].Name == name {
+			return &e.Scenarios[i]
+		}
+	}
+	return nil
+}
+
+// target is one goal of the issue and whether this run met it.
+type target struct {
+	Name   string `json:"name"`
+	Engine string `json:"engine,omitempty"`
+	Got    string `json:"got"`
+	Met    bool   `json:"met"`
+}
+
+// checkTargets compares the figures with the issue's targets.
+func (r *results) checkTargets() {
+	for _, e := range r.Engines {
+		t := target{Name: fmt.Sprintf("api-me ≥ %.0f%% of trivial", targetAPIMeVsTrivial*100), Engine: e.Engine, Got: "not measured"}
+		if s := e.scenario("api-me"); s != nil && s.Failed == "" {
+			t.Got = fmt.Sprintf("%.0f%%", s.VsTrivial*100)
+			t.Met = s.VsTrivial >= targetAPIMeVsTrivial && s.Errors == 0
+			if s.Errors > 0 {
+				t.Got += fmt.Sprintf(" with %d errors", s.Errors)
+			}
+		}
+		r.Targets = append(r.Targets, t)
+	}
+	if c := r.ColdStart; c != nil {
+		r.Targets = append(r.Targets,
+			target{Name: fmt.Sprintf("cold start < %d ms", targetColdStartMS), Engine: "sqlite",
+				Got: fmt.Sprintf("median %.0f ms, max %.0f ms", c.MedianMS, c.MaxMS), Met: c.MedianMS < targetColdStartMS},
+			target{Name: fmt.Sprintf("idle RSS < %d MB", targetIdleRSSMB), Engine: "sqlite",
+				Got: fmt.Sprintf("%.1f MB", c.IdleRSSMB), Met: c.IdleRSSMB < targetIdleRSSMB})
+	}
+}
+
+// report prints the cold start, a table per engine and the targets.
+func report(out io.Writer, r *results) {
+	fmt.Fprintf(out, "\nsamtal-bench — %s, %s, %d CPUs; %d clients, %s warm-up + %s per scenario\n",
+		r.GoVersion, r.Platform, r.CPUs, r.Concurrency, time.Duration(r.WarmupS*float64(time.Second)),
+		time.Duration(r.DurationS*float64(time.Second)))
+	if c := r.ColdStart; c != nil {
+		fmt.Fprintf(out, "\ncold start (sqlite, %d runs): median %.0f ms, max %.0f ms; idle RSS after %s: %.1f MB\n",
+			len(c.RunsMS), c.MedianMS, c.MaxMS, idleBeforeRSS, c.IdleRSSMB)
+	}
+	for _, e := range r.Engines {
+		fmt.Fprintf(out, "\n%s — %d accounts seeded in %.1f s\n", e.Engine, e.Accounts, e.SeedSeconds)
+		fmt.Fprintf(out, "%-18s %9s %7s %9s %10s %10s %10s\n", "scenario", "requests", "errors", "req/s", "p50", "p99", "vs trivial")
+		for _, s := range e.Scenarios {
+			if s.Failed != "" {
+				fmt.Fprintf(out, "%-18s %9s %7s %9s %10s %10s %10s\n", s.Name, "-", "-", "-", "-", "-", "failed")
+				continue
+			}
+			fmt.Fprintf(out, "%-18s %9d %7d %9.0f %7.2f ms %7.2f ms %10.2f\n",
+				s.Name, s.Requests, s.Errors, s.PerSecond, s.P50MS, s.P99MS, s.VsTrivial)
+		}
+		for _, s := range e.Scenarios {
+			switch {
+			case s.Failed != "":
+				fmt.Fprintf(out, "  %s FAILED: %s\n", s.Name, s.Failed)
+			case s.Errors > 0:
+				fmt.Fprintf(out, "  %s: %d errors, first: %s\n", s.Name, s.Errors, s.FirstError)
+			}
+			if s.Truncated {
+				fmt.Fprintf(out, "  %s: a client filled its latency slice and stopped early\n", s.Name)
+			}
+		}
+	}
+	fmt.Fprintln(out, "\ntargets")
+	for _, t := range r.Targets {
+		verdict := "NOT MET"
+		if t.Met {
+			verdict = "met"
+		}
+		fmt.Fprintf(out, "  %-8s %-24s %-28s %s\n", t.Engine, t.Name, t.Got, verdict)
+	}
+}
+
+// writeJSON writes the results to path.
+func writeJSON(path string, r *results) error {
+	b, err := json.MarshalIndent(r, "", "  ")
+	if err != nil {
+		return fmt.Errorf("encode results: %w", err)
+	}
+	if err := os.WriteFile(path, append(b, '\n'), 0o644); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}
