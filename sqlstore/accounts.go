@@ -99,15 +99,21 @@ func (s *Accounts) CreateAccount(ctx context.Context, n account.NewAccount, e *a
 
 // AccountByID implements account.Store.
 func (s *Accounts) AccountByID(ctx context.Context, id int64) (*account.Account, error) {
-	return scanAccount(s.db.read.QueryRowContext(ctx,
-		`SELECT `+accountColumns+` FROM accounts a JOIN persons p ON p.id = a.person_id WHERE a.id = $1`, id))
+	row, err := s.db.readRow(ctx, `SELECT `+accountColumns+` FROM accounts a JOIN persons p ON p.id = a.person_id WHERE a.id = $1`, id)
+	if err != nil {
+		return nil, err
+	}
+	return scanAccount(row)
 }
 
 // AccountByEmail implements account.Store.
 func (s *Accounts) AccountByEmail(ctx context.Context, email string) (*account.Account, string, error) {
 	var hash string
-	a, err := scanAccount(s.db.read.QueryRowContext(ctx,
-		`SELECT `+accountColumns+`, a.password_hash FROM accounts a JOIN persons p ON p.id = a.person_id WHERE a.email = $1`, email), &hash)
+	row, err := s.db.readRow(ctx, `SELECT `+accountColumns+`, a.password_hash FROM accounts a JOIN persons p ON p.id = a.person_id WHERE a.email = $1`, email)
+	if err != nil {
+		return nil, "", err
+	}
+	a, err := scanAccount(row, &hash)
 	return a, hash, err
 }
 
@@ -245,10 +251,14 @@ func (s *Accounts) CreateSession(ctx context.Context, se *account.Session) error
 func (s *Accounts) SessionByHash(ctx context.Context, hash string, now time.Time) (*account.Session, *account.Account, error) {
 	se := account.Session{Hash: hash}
 	var created, seen, expires int64
-	a, err := scanAccount(s.db.read.QueryRowContext(ctx,
+	row, err := s.db.readRow(ctx,
 		`SELECT `+accountColumns+`, s.csrf_token, s.created_at, s.last_seen_at, s.expires_at, s.ip, s.user_agent
 		 FROM sessions s JOIN accounts a ON a.id = s.account_id JOIN persons p ON p.id = a.person_id
-		 WHERE s.id_hash = $1 AND s.expires_at > $2`, hash, ms(now)),
+		 WHERE s.id_hash = $1 AND s.expires_at > $2`, hash, ms(now))
+	if err != nil {
+		return nil, nil, err
+	}
+	a, err := scanAccount(row,
 		&se.CSRFToken, &created, &seen, &expires, &se.IP, &se.UserAgent)
 	if err != nil {
 		return nil, nil, err
@@ -302,10 +312,14 @@ func (s *Accounts) AccountByAPITokenHash(ctx context.Context, hash string) (*acc
 	var t account.APIToken
 	var created int64
 	var used sql.NullInt64
-	a, err := scanAccount(s.db.read.QueryRowContext(ctx,
+	row, err := s.db.readRow(ctx,
 		`SELECT `+accountColumns+`, t.id, t.name, t.created_at, t.last_used_at
 		 FROM api_tokens t JOIN accounts a ON a.id = t.account_id JOIN persons p ON p.id = a.person_id
-		 WHERE t.hash = $1 AND t.revoked_at IS NULL`, hash),
+		 WHERE t.hash = $1 AND t.revoked_at IS NULL`, hash)
+	if err != nil {
+		return nil, nil, err
+	}
+	a, err := scanAccount(row,
 		&t.ID, &t.Name, &created, &used)
 	if err != nil {
 		return nil, nil, err

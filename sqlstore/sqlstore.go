@@ -16,6 +16,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -52,6 +53,11 @@ type DB struct {
 	JobsDB *sql.DB
 
 	goose *goose.Provider
+
+	// stmts caches prepared read statements by query text: parsing a query
+	// costs more than running it on SQLite, and the hot paths (session and
+	// token lookups) run on every request.
+	stmts sync.Map
 }
 
 // IsPostgresURL reports whether u names a PostgreSQL database.
@@ -92,7 +98,7 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 		write.Close()
 		return nil, fmt.Errorf("open sqlite: %w", err)
 	}
-	n := max(4, runtime.NumCPU()*2)
+	n := max(8, runtime.NumCPU()*4)
 	read.SetMaxOpenConns(n)
 	read.SetMaxIdleConns(n)
 	jobs, err := sql.Open("sqlite", base+"&_txlock=immediate")
@@ -151,6 +157,10 @@ func openPostgres(ctx context.Context, dsn string) (*DB, error) {
 // Close closes every pool.
 func (db *DB) Close() error {
 	var errs []error
+	db.stmts.Range(func(_, v any) bool {
+		v.(*sql.Stmt).Close()
+		return true
+	})
 	for _, d := range []*sql.DB{db.read, db.write, db.JobsDB} {
 		if d != nil {
 			errs = append(errs, d.Close())
@@ -193,6 +203,31 @@ func (db *DB) Backup(ctx context.Context, path string) error {
 		return fmt.Errorf("backup to %s: %w", path, err)
 	}
 	return nil
+}
+
+// readRow runs a one-row read through a statement prepared once.
+func (db *DB) readRow(ctx context.Context, q string, args ...any) (*sql.Row, error) {
+	st, err := db.prepared(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	return st.QueryRowContext(ctx, args...), nil
+}
+
+// prepared returns the read pool's prepared statement for q.
+func (db *DB) prepared(ctx context.Context, q string) (*sql.Stmt, error) {
+	if st, ok := db.stmts.Load(q); ok {
+		return st.(*sql.Stmt), nil
+	}
+	st, err := db.read.PrepareContext(ctx, q)
+	if err != nil {
+		return nil, fmt.Errorf("prepare: %w", err)
+	}
+	if prev, loaded := db.stmts.LoadOrStore(q, st); loaded {
+		st.Close()
+		return prev.(*sql.Stmt), nil
+	}
+	return st, nil
 }
 
 // tx runs fn in one write transaction, committed if fn returns nil.

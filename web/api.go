@@ -62,10 +62,15 @@ type apiAccount struct {
 }
 
 func (s *Server) apiMe(w http.ResponseWriter, r *http.Request) {
-	acc, err := s.Accounts.Me(r.Context())
-	if err != nil {
-		s.apiFail(w, r, err)
-		return
+	// The middleware loaded the caller's account with the token; reading it
+	// again would double the cost of the most frequent API call.
+	acc := stateOf(r).account
+	if acc == nil {
+		var err error
+		if acc, err = s.Accounts.Me(r.Context()); err != nil {
+			s.apiFail(w, r, err)
+			return
+		}
 	}
 	writeJSON(w, http.StatusOK, apiAccount{
 		ID: strconv.FormatInt(acc.ID, 10), Email: acc.Email, Name: acc.Name, Role: string(acc.Role),

@@ -25,7 +25,7 @@ import (
 
 // harness is a real samtal server on a real store, served over loopback.
 type harness struct {
-	t        *testing.T
+	t        testing.TB
 	db       *sqlstore.DB
 	srv      *Server
 	ts       *httptest.Server
@@ -36,7 +36,7 @@ type harness struct {
 
 const testPassword = "correct horse battery"
 
-func newHarness(t *testing.T, engine string) *harness {
+func newHarness(t testing.TB, engine string) *harness {
 	t.Helper()
 	db := testdb.Open(t, engine)
 	cat, err := i18n.Load()

@@ -228,7 +228,10 @@ func benchEngine(ctx context.Context, o options, engine, bin, self, tmp string, 
 	client := newLoadClient(o.concurrency)
 	defer client.CloseIdleConnections()
 
-	// The ceiling first, in its own process, stopped before samtal starts.
+	// The ceiling runs in its own process, up for the whole run: it is
+	// measured again right before each samtal scenario, so that each ratio
+	// compares two figures taken within seconds of each other on this noisy
+	// shared machine.
 	trivial, err := startChild(ctx, tmp, "trivial-"+engine, self, "trivial-server")
 	if err != nil {
 		return er, err
@@ -237,15 +240,6 @@ func benchEngine(ctx context.Context, o options, engine, bin, self, tmp string, 
 	if _, err := trivial.waitReady(ctx, "/", 10*time.Second); err != nil {
 		return er, err
 	}
-	fmt.Fprintf(out, "%s: scenario trivial …\n", engine)
-	er.Scenarios = append(er.Scenarios, runLoad(ctx, client, trivialScenario(), trivial.baseURL, o.concurrency, o.duration))
-	if ctx.Err() != nil {
-		return er, context.Cause(ctx) // interrupted: the figures are incomplete
-	}
-	if err := trivial.stop(); err != nil {
-		return er, err
-	}
-
 	srv, err := startChild(ctx, tmp, "samtal-"+engine, bin, args...)
 	if err != nil {
 		return er, err
@@ -258,9 +252,14 @@ func benchEngine(ctx context.Context, o options, engine, bin, self, tmp string, 
 	if err != nil {
 		return er, fmt.Errorf("%w (server log: %s)", err, srv.logTail())
 	}
+	var ceilings []scenarioResult
 	for _, sc := range samtalScenarios(fx) {
-		fmt.Fprintf(out, "%s: scenario %s …\n", engine, sc.name)
-		er.Scenarios = append(er.Scenarios, runLoad(ctx, client, sc, srv.baseURL, o.concurrency, o.duration))
+		fmt.Fprintf(out, "%s: scenario trivial, then %s …\n", engine, sc.name)
+		ceiling := runLoad(ctx, client, trivialScenario(), trivial.baseURL, o.concurrency, o.duration)
+		ceilings = append(ceilings, ceiling)
+		res := runLoad(ctx, client, sc, srv.baseURL, o.concurrency, o.duration)
+		res.Ceiling = ceiling.PerSecond
+		er.Scenarios = append(er.Scenarios, res)
 		if ctx.Err() != nil {
 			return er, context.Cause(ctx)
 		}
@@ -268,6 +267,10 @@ func benchEngine(ctx context.Context, o options, engine, bin, self, tmp string, 
 	if err := srv.stop(); err != nil {
 		return er, err
 	}
+	if err := trivial.stop(); err != nil {
+		return er, err
+	}
+	er.Scenarios = append([]scenarioResult{meanOf("trivial", ceilings)}, er.Scenarios...)
 	er.relateToTrivial()
 	return er, nil
 }
