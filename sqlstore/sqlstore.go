@@ -198,8 +198,14 @@ func (db *DB) Backup(ctx context.Context, path string) error {
 	if db.Engine != SQLite {
 		return errors.New("backup: this store is on PostgreSQL; use pg_dump (for example: pg_dump --format=custom --file=samtal.dump \"$SAMTAL_DATABASE_URL\")")
 	}
-	// VACUUM INTO reads one snapshot, so writers may go on meanwhile.
-	if _, err := db.read.ExecContext(ctx, "VACUUM INTO $1", path); err != nil {
+	// VACUUM INTO reads one snapshot, so writers may go on meanwhile. The
+	// read pool is query-only, so the copy gets a connection of its own.
+	conn, err := sql.Open("sqlite", "file:"+(&url.URL{Path: db.Path}).EscapedPath()+"?_pragma=busy_timeout(10000)")
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "VACUUM INTO $1", path); err != nil {
 		return fmt.Errorf("backup to %s: %w", path, err)
 	}
 	return nil
