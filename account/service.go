@@ -457,7 +457,10 @@ func (s *Service) ChangePassword(ctx context.Context, current, next, keepSession
 	if err != nil {
 		return err
 	}
-	return s.Store.SetPassword(ctx, a.AccountID, h, keepSessionHash)
+	if err := s.Store.SetPassword(ctx, a.AccountID, h, keepSessionHash); err != nil {
+		return err
+	}
+	return s.auditStaff(ctx, "account.password_change", a.AccountID, nil)
 }
 
 // CreateToken makes a personal API token for the actor's own account; the
@@ -467,7 +470,21 @@ func (s *Service) CreateToken(ctx context.Context, name string) (*APIToken, erro
 	if err := a.Require(samtal.PermUseAccount); err != nil {
 		return nil, err
 	}
-	return s.createToken(ctx, a.AccountID, name)
+	t, err := s.createToken(ctx, a.AccountID, name)
+	if err != nil {
+		return nil, err
+	}
+	// A staff token can do what the staff member can: worth a record.
+	return t, s.auditStaff(ctx, "token.create", a.AccountID, map[string]any{"token_id": t.ID, "name": t.Name})
+}
+
+// auditStaff records an action on the actor's own account when the actor is
+// staff; members' own settings are theirs alone.
+func (s *Service) auditStaff(ctx context.Context, action string, accountID int64, after any) error {
+	if !samtal.ActorFrom(ctx).Role.Staff() {
+		return nil
+	}
+	return s.audit(ctx, audit.New(ctx, action, "account", accountID, nil, after))
 }
 
 func (s *Service) createToken(ctx context.Context, accountID int64, name string) (*APIToken, error) {
@@ -519,7 +536,10 @@ func (s *Service) RevokeToken(ctx context.Context, id int64) error {
 	if err := a.Require(samtal.PermUseAccount); err != nil {
 		return err
 	}
-	return s.Store.RevokeAPIToken(ctx, a.AccountID, id, s.now())
+	if err := s.Store.RevokeAPIToken(ctx, a.AccountID, id, s.now()); err != nil {
+		return err
+	}
+	return s.auditStaff(ctx, "token.revoke", a.AccountID, map[string]any{"token_id": id})
 }
 
 // AddUserInput is what an admin gives to create an account directly.

@@ -2,11 +2,17 @@ package web
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
+	"io"
 	"net/http"
 	"strconv"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/samtal-dev/samtal"
+	"github.com/samtal-dev/samtal/account"
 )
 
 // The ops endpoints and the JSON API.
@@ -61,6 +67,66 @@ type apiAccount struct {
 	Created  string `json:"created_at"`
 }
 
+func toAPIAccount(acc *account.Account) apiAccount {
+	return apiAccount{
+		ID: strconv.FormatInt(acc.ID, 10), Email: acc.Email, Name: acc.Name, Role: string(acc.Role),
+		PersonID: strconv.FormatInt(acc.PersonID, 10), Locale: acc.Locale, Verified: acc.Verified(),
+		Created: acc.CreatedAt.UTC().Format(time.RFC3339),
+	}
+}
+
+// decodeJSON reads a JSON body into v: one object, no unknown fields, within
+// the body limit. Returns EMALFORMED (400) or ETOOLARGE (413).
+func decodeJSON(r *http.Request, v any) error {
+	dec := json.NewDecoder(r.Body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		var mbe *http.MaxBytesError
+		var ute *json.UnmarshalTypeError
+		switch {
+		case errors.As(err, &mbe):
+			return errBodyTooLarge
+		case errors.As(err, &ute):
+			return &samtal.Error{Code: samtal.EMALFORMED, Message: "error.json_type", Field: ute.Field}
+		}
+		return &samtal.Error{Code: samtal.EMALFORMED, Message: "error.json_malformed"}
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return &samtal.Error{Code: samtal.EMALFORMED, Message: "error.json_malformed"}
+	}
+	return nil
+}
+
+// apiUpdateMe changes the caller's name and language: fields left out stay.
+func (s *Server) apiUpdateMe(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		Name   *string `json:"name"`
+		Locale *string `json:"locale"`
+	}
+	if err := decodeJSON(r, &in); err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	acc := stateOf(r).account
+	name, locale := acc.Name, acc.Locale
+	if in.Name != nil {
+		name = *in.Name
+	}
+	if in.Locale != nil {
+		locale = *in.Locale
+	}
+	if err := s.Accounts.UpdateProfile(r.Context(), name, locale); err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	acc, err := s.Accounts.Me(r.Context())
+	if err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, toAPIAccount(acc))
+}
+
 func (s *Server) apiMe(w http.ResponseWriter, r *http.Request) {
 	// The middleware loaded the caller's account with the token; reading it
 	// again would double the cost of the most frequent API call.
@@ -72,9 +138,5 @@ func (s *Server) apiMe(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	writeJSON(w, http.StatusOK, apiAccount{
-		ID: strconv.FormatInt(acc.ID, 10), Email: acc.Email, Name: acc.Name, Role: string(acc.Role),
-		PersonID: strconv.FormatInt(acc.PersonID, 10), Locale: acc.Locale, Verified: acc.Verified(),
-		Created: acc.CreatedAt.UTC().Format(time.RFC3339),
-	})
+	writeJSON(w, http.StatusOK, toAPIAccount(acc))
 }

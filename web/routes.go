@@ -66,5 +66,6 @@ func (s *Server) routes() []route {
 
 		{"GET", "/api/v1/openapi.json", apiRoute, anyone, s.openAPI},
 		{"GET", "/api/v1/me", apiRoute, samtal.PermUseAccount, s.apiMe},
+		{"PATCH", "/api/v1/me", apiRoute, samtal.PermUseAccount, s.apiUpdateMe},
 	}
 }

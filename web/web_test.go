@@ -679,3 +679,54 @@ func TestLocalPath(t *testing.T) {
 		}
 	}
 }
+
+func TestAPIUpdateMe(t *testing.T) {
+	for _, engine := range testdb.Engines() {
+		t.Run(engine, func(t *testing.T) {
+			h := newHarness(t, engine)
+			h.addUser("json@example.org", samtal.RoleMember)
+			tok := h.token("json@example.org")
+			tests := []struct {
+				name, body, lang string
+				status           int
+				contains         []string
+			}{
+				{"not json", `{"name":`, "", 400, []string{`"code":"malformed"`}},
+				{"two objects", `{"name":"A"}{"name":"B"}`, "", 400, []string{`"code":"malformed"`}},
+				{"unknown field", `{"role":"admin"}`, "", 400, []string{`"code":"malformed"`}},
+				{"wrong type", `{"name":42}`, "", 400, []string{`"field":"name"`}},
+				{"empty name", `{"name":"  "}`, "", 422, []string{`"code":"invalid"`, `"field":"name"`, `"message":"Please give a name."`}},
+				{"bad locale, in German", `{"locale":"xx"}`, "de", 422, []string{`"field":"locale"`, `Sprachen`}},
+				{"too large", `{"name":"` + strings.Repeat("a", maxBody) + `"}`, "", 413, []string{`"code":"too_large"`}},
+				{"ok", `{"name":"Jay Son","locale":"de"}`, "", 200, []string{`"name":"Jay Son"`, `"locale":"de"`, `"role":"member"`}},
+				{"only locale", `{"locale":"da"}`, "", 200, []string{`"name":"Jay Son"`, `"locale":"da"`}},
+			}
+			for _, tt := range tests {
+				t.Run(tt.name, func(t *testing.T) {
+					before, _, _ := sqlstoreAccount(h, "json@example.org")
+					req, _ := http.NewRequest("PATCH", h.ts.URL+"/api/v1/me", strings.NewReader(tt.body))
+					req.Header.Set("Authorization", "Bearer "+tok)
+					req.Header.Set("Content-Type", "application/json")
+					if tt.lang != "" {
+						req.Header.Set("Accept-Language", tt.lang)
+					}
+					res := h.client().do(req)
+					if res.StatusCode != tt.status {
+						t.Errorf("status = %d, want %d: %.300s", res.StatusCode, tt.status, res.body)
+					}
+					for _, want := range tt.contains {
+						if !strings.Contains(res.body, want) {
+							t.Errorf("body lacks %s: %.300s", want, res.body)
+						}
+					}
+					if tt.status != 200 {
+						after, _, _ := sqlstoreAccount(h, "json@example.org")
+						if after.Name != before.Name || after.Locale != before.Locale {
+							t.Errorf("a refused request changed the account: %+v → %+v", before, after)
+						}
+					}
+				})
+			}
+		})
+	}
+}

@@ -79,7 +79,7 @@ func TestBrowserJourney(t *testing.T) {
 		chromedp.EmulateScale(3), chromedp.EmulateMobile, chromedp.EmulatePortrait, chromedp.EmulateTouch)); err != nil {
 		t.Fatalf("phone viewport: %v", err)
 	}
-	b := &browser{t: t, ctx: bctx, base: base}
+	b := &browser{t: t, ctx: bctx, base: base, cat: cat}
 
 	// 1. The home page, in the browser's own language.
 	step := "1 home page"
@@ -102,14 +102,7 @@ func TestBrowserJourney(t *testing.T) {
 	if vals := eval[[]string](b, step, `[...document.querySelectorAll('#lang option')].map(o => o.value)`); !slices.Contains(vals, "da") {
 		t.Fatalf("%s: no Danish in the language switcher; options %v", step, vals)
 	}
-	b.navigate(step, chromedp.Evaluate[chromedp.Void](`(() => {
-		const s = document.getElementById('lang');
-		s.value = 'da';
-		s.dispatchEvent(new Event('change', {bubbles: true}));
-	})()`))
-	if lang := b.lang(step); lang != "da" {
-		t.Fatalf("%s: <html lang=%q> after choosing Dansk, want \"da\"", step, lang)
-	}
+	b.switchLanguage(step, "da")
 	if nav := b.text(step, "header nav"); !strings.Contains(nav, da("nav.signin")) {
 		t.Fatalf("%s: header nav %q lacks the Danish %q", step, nav, da("nav.signin"))
 	}
@@ -127,18 +120,15 @@ func TestBrowserJourney(t *testing.T) {
 	if p := b.path(step); p != "/" {
 		t.Fatalf("%s: landed on %s, want /; page reads:\n%s", step, p, b.text(step, "main"))
 	}
-	if lang := b.lang(step); lang != "da" {
-		t.Fatalf("%s: <html lang=%q> after signing in, want \"da\" (the language chosen in step 2)", step, lang)
+	// The account's saved language wins over the visitor's choice (langFor in
+	// web/middleware.go), and the demo seeds Emma Clarke with English.
+	if lang := b.lang(step); lang != "en" {
+		t.Errorf("%s: <html lang=%q> after signing in, want the account's language \"en\"", step, lang)
 	}
-	nav := b.text(step, "header nav")
-	for _, key := range []string{"nav.settings", "nav.signout"} {
-		if !strings.Contains(nav, da(key)) {
-			t.Errorf("%s: header nav %q lacks %s %q", step, nav, key, da(key))
-		}
-	}
-	if eval[bool](b, step, `document.querySelector('header a[href="/signin"]') !== null`) || strings.Contains(nav, da("nav.signin")) {
-		t.Errorf("%s: the %q link is still in the header after signing in: %q", step, da("nav.signin"), nav)
-	}
+	b.signedInHeader(step, "en")
+	// Choosing Danish while signed in sticks to the account.
+	b.switchLanguage(step, "da")
+	b.signedInHeader(step, "da")
 	b.fitsPhone(step)
 
 	// 7 (taken here). A screenshot of the signed-in Danish home page.
@@ -169,6 +159,9 @@ func TestBrowserJourney(t *testing.T) {
 	me := apiMe(t, ctx, base, token)
 	if me["email"] != "member@fjordhus.example" || me["role"] != "member" {
 		t.Errorf("%s: GET /api/v1/me with the new token = %v, want email member@fjordhus.example and role member", step, me)
+	}
+	if me["locale"] != "da" {
+		t.Errorf("%s: GET /api/v1/me locale = %v, want da: the language chosen while signed in was not saved", step, me["locale"])
 	}
 
 	// 5. Sign out with the header button.
@@ -341,6 +334,7 @@ type browser struct {
 	t    *testing.T
 	ctx  context.Context
 	base string
+	cat  *i18n.Catalog
 }
 
 // do runs actions that do not navigate.
@@ -391,6 +385,39 @@ func (b *browser) lang(step string) string {
 func (b *browser) path(step string) string {
 	b.t.Helper()
 	return eval[string](b, step, `location.pathname`)
+}
+
+// switchLanguage picks lang in the footer's <select> the way a person does:
+// app.js submits the form on change, and the page comes back in lang.
+func (b *browser) switchLanguage(step, lang string) {
+	b.t.Helper()
+	if vals := eval[[]string](b, step, `[...document.querySelectorAll('#lang option')].map(o => o.value)`); !slices.Contains(vals, lang) {
+		b.t.Fatalf("%s: no %q in the language switcher; options %v", step, lang, vals)
+	}
+	b.navigate(step, chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`(() => {
+		const s = document.getElementById('lang');
+		s.value = %q;
+		s.dispatchEvent(new Event('change', {bubbles: true}));
+	})()`, lang)))
+	if got := b.lang(step); got != lang {
+		b.t.Fatalf("%s: <html lang=%q> after choosing %s in the footer", step, got, lang)
+	}
+}
+
+// signedInHeader checks that the header offers settings and sign-out in lang,
+// and no sign-in link.
+func (b *browser) signedInHeader(step, lang string) {
+	b.t.Helper()
+	nav := b.text(step, "header nav")
+	for _, key := range []string{"nav.settings", "nav.signout"} {
+		if want := b.cat.T(lang, key, nil); !strings.Contains(nav, want) {
+			b.t.Errorf("%s: header nav %q lacks %s %q", step, nav, key, want)
+		}
+	}
+	signin := b.cat.T(lang, "nav.signin", nil)
+	if eval[bool](b, step, `document.querySelector('header a[href="/signin"]') !== null`) || strings.Contains(nav, signin) {
+		b.t.Errorf("%s: the %q link is still in the header after signing in: %q", step, signin, nav)
+	}
 }
 
 // fitsPhone checks that the page does not scroll sideways on the phone.
