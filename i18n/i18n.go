@@ -27,13 +27,14 @@ type Catalog struct {
 	bundle     *goi18n.Bundle
 	localizers map[string]*goi18n.Localizer
 	matcher    language.Matcher
+	static     map[string]map[string]string // lang → id → text without placeholders
 }
 
 // Load reads the embedded catalogs.
 func Load() (*Catalog, error) {
 	b := goi18n.NewBundle(language.English)
 	b.RegisterUnmarshalFunc("json", json.Unmarshal)
-	c := &Catalog{bundle: b, localizers: map[string]*goi18n.Localizer{}}
+	c := &Catalog{bundle: b, localizers: map[string]*goi18n.Localizer{}, static: map[string]map[string]string{}}
 	tags := make([]language.Tag, 0, len(Languages))
 	for _, l := range Languages {
 		data, err := locales.ReadFile("locales/" + l + ".json")
@@ -44,6 +45,16 @@ func Load() (*Catalog, error) {
 			return nil, fmt.Errorf("catalog %s: %w", l, err)
 		}
 		c.localizers[l] = goi18n.NewLocalizer(b, l)
+		var raw map[string]any
+		if err := json.Unmarshal(data, &raw); err != nil {
+			return nil, fmt.Errorf("catalog %s: %w", l, err)
+		}
+		c.static[l] = map[string]string{}
+		for id, v := range raw {
+			if text, ok := v.(string); ok && !strings.Contains(text, "{{") {
+				c.static[l][id] = text
+			}
+		}
 		tags = append(tags, language.Make(l))
 	}
 	c.matcher = language.NewMatcher(tags)
@@ -88,6 +99,13 @@ func (c *Catalog) T(lang, id string, data map[string]any) string {
 		return id
 	}
 	return s
+}
+
+// Static returns the text of message id in lang if it is a plain string
+// without placeholders, which can be put into a page once at start.
+func (c *Catalog) Static(lang, id string) (string, bool) {
+	text, ok := c.static[lang][id]
+	return text, ok
 }
 
 // N returns the plural form of message id for count n.

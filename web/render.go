@@ -3,10 +3,12 @@ package web
 import (
 	"bytes"
 	"fmt"
+	"html"
 	"html/template"
 	"io/fs"
 	"net/http"
 	"path"
+	"regexp"
 	"strings"
 	"time"
 
@@ -15,10 +17,29 @@ import (
 	"github.com/samtal-dev/samtal/i18n"
 )
 
-type pageTemplate struct{ t *template.Template }
+// pageTemplate is one page, parsed once per UI language.
+type pageTemplate struct{ byLang map[string]*template.Template }
 
-// parseTemplates parses every page together with the layout, once.
-func parseTemplates() (map[string]*pageTemplate, error) {
+// staticT matches a translation without arguments: {{.T "id"}} or {{$.T "id"}}.
+var staticT = regexp.MustCompile(`\{\{-?\s*\$?\.T\s+"([a-z0-9_.]+)"\s*-?\}\}`)
+
+// translateStatic replaces every {{.T "id"}} whose message has no
+// placeholders with its escaped text in lang, so that rendering a page does
+// not look up the same fixed strings on every request.
+func translateStatic(src string, c *i18n.Catalog, lang string) string {
+	return staticT.ReplaceAllStringFunc(src, func(m string) string {
+		id := staticT.FindStringSubmatch(m)[1]
+		text, ok := c.Static(lang, id)
+		if !ok {
+			return m
+		}
+		return html.EscapeString(text)
+	})
+}
+
+// parseTemplates parses every page together with the layout, once per
+// language.
+func parseTemplates(c *i18n.Catalog) (map[string]*pageTemplate, error) {
 	layout, err := fs.ReadFile(assets, "templates/layout.html")
 	if err != nil {
 		return nil, err
@@ -37,14 +58,18 @@ func parseTemplates() (map[string]*pageTemplate, error) {
 		if err != nil {
 			return nil, err
 		}
-		t, err := template.New("layout").Parse(string(layout))
-		if err != nil {
-			return nil, fmt.Errorf("layout: %w", err)
+		pt := &pageTemplate{byLang: map[string]*template.Template{}}
+		for _, lang := range i18n.Languages {
+			t, err := template.New("layout").Parse(translateStatic(string(layout), c, lang))
+			if err != nil {
+				return nil, fmt.Errorf("layout: %w", err)
+			}
+			if _, err := t.New(name).Parse(translateStatic(string(body), c, lang)); err != nil {
+				return nil, fmt.Errorf("template %s: %w", name, err)
+			}
+			pt.byLang[lang] = t
 		}
-		if _, err := t.New(name).Parse(string(body)); err != nil {
-			return nil, fmt.Errorf("template %s: %w", name, err)
-		}
-		out[name] = &pageTemplate{t: t}
+		out[name] = pt
 	}
 	return out, nil
 }
@@ -125,8 +150,12 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	if !ok {
 		panic("no template " + name)
 	}
+	t, ok := pt.byLang[v.Lang]
+	if !ok {
+		t = pt.byLang[i18n.Languages[0]]
+	}
 	var buf bytes.Buffer
-	if err := pt.t.ExecuteTemplate(&buf, "layout", v); err != nil {
+	if err := t.ExecuteTemplate(&buf, "layout", v); err != nil {
 		s.Log.Error("render", "template", name, "request_id", requestID(r), "err", err)
 		http.Error(w, "internal error, request id "+requestID(r), http.StatusInternalServerError)
 		return

@@ -72,7 +72,7 @@ func New(cfg Config) (*Server, error) {
 		s.CommunityName = "samtal"
 	}
 	var err error
-	if s.pages, err = parseTemplates(); err != nil {
+	if s.pages, err = parseTemplates(s.Catalog); err != nil {
 		return nil, err
 	}
 	staticFS, _ := fs.Sub(assets, "static")
