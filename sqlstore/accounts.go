@@ -119,25 +119,19 @@ func (s *Accounts) AccountByEmail(ctx context.Context, email string) (*account.A
 
 // ListAccounts implements account.Store.
 func (s *Accounts) ListAccounts(ctx context.Context, f account.Filter) ([]*account.Account, error) {
-	var where []string
-	var args []any
-	arg := func(v any) string { args = append(args, v); return "$" + strconv.Itoa(len(args)) }
+	var w filter
 	if f.Role != "" {
-		where = append(where, "a.role = "+arg(string(f.Role)))
+		w.where("a.role = %s", string(f.Role))
 	}
 	if f.Query != "" {
-		q := "%" + escapeLike(strings.ToLower(f.Query)) + "%"
-		p := arg(q)
-		where = append(where, "(a.email LIKE "+p+" ESCAPE '\\' OR LOWER(p.name) LIKE "+p+" ESCAPE '\\')")
+		p := w.arg("%" + escapeLike(strings.ToLower(f.Query)) + "%")
+		w.conds = append(w.conds, "(a.email LIKE "+p+" ESCAPE '\\' OR LOWER(p.name) LIKE "+p+" ESCAPE '\\')")
 	}
 	if f.AfterID > 0 {
-		where = append(where, "a.id > "+arg(f.AfterID))
+		w.where("a.id > %s", f.AfterID)
 	}
-	q := `SELECT ` + accountColumns + ` FROM accounts a JOIN persons p ON p.id = a.person_id`
-	if len(where) > 0 {
-		q += " WHERE " + strings.Join(where, " AND ")
-	}
-	q += " ORDER BY a.id LIMIT " + arg(f.Limit)
+	q := `SELECT ` + accountColumns + ` FROM accounts a JOIN persons p ON p.id = a.person_id` + w.sql() + " ORDER BY a.id LIMIT " + w.arg(f.Limit)
+	args := w.args
 	rows, err := s.db.read.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list accounts: %w", err)

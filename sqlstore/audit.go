@@ -4,8 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"strconv"
-	"strings"
 
 	"github.com/samtal-dev/samtal/audit"
 )
@@ -46,35 +44,31 @@ func (s *Audit) AppendAudit(ctx context.Context, e audit.Entry) (int64, error) {
 
 // ListAudit implements audit.Store.
 func (s *Audit) ListAudit(ctx context.Context, f audit.Filter) ([]audit.Entry, error) {
-	var where []string
-	var args []any
-	arg := func(v any) string { args = append(args, v); return "$" + strconv.Itoa(len(args)) }
+	var w filter
 	if f.Action != "" {
-		where = append(where, "action = "+arg(f.Action))
+		w.where("action = %s", f.Action)
 	}
 	if f.ActorID != 0 {
-		where = append(where, "actor_id = "+arg(f.ActorID))
+		w.where("actor_id = %s", f.ActorID)
 	}
 	if f.TargetKind != "" {
-		where = append(where, "target_kind = "+arg(f.TargetKind))
+		w.where("target_kind = %s", f.TargetKind)
 	}
 	if f.TargetID != "" {
-		where = append(where, "target_id = "+arg(f.TargetID))
+		w.where("target_id = %s", f.TargetID)
 	}
 	if !f.Since.IsZero() {
-		where = append(where, "at >= "+arg(ms(f.Since)))
+		w.where("at >= %s", ms(f.Since))
 	}
 	if !f.Until.IsZero() {
-		where = append(where, "at < "+arg(ms(f.Until)))
+		w.where("at < %s", ms(f.Until))
 	}
 	if f.BeforeID != 0 {
-		where = append(where, "id < "+arg(f.BeforeID))
+		w.where("id < %s", f.BeforeID)
 	}
-	q := `SELECT id, at, COALESCE(actor_id, 0), actor_label, action, target_kind, target_id, before_json, after_json, ip, via FROM audit_log`
-	if len(where) > 0 {
-		q += " WHERE " + strings.Join(where, " AND ")
-	}
-	q += " ORDER BY id DESC LIMIT " + arg(f.Limit)
+	q := `SELECT id, at, COALESCE(actor_id, 0), actor_label, action, target_kind, target_id, before_json, after_json, ip, via FROM audit_log` +
+		w.sql() + " ORDER BY id DESC LIMIT " + w.arg(f.Limit)
+	args := w.args
 	rows, err := s.db.read.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list audit: %w", err)

@@ -96,17 +96,26 @@ func (s *Campaigns) ListCampaigns(ctx context.Context, visibilities []string) ([
 	if err != nil {
 		return nil, err
 	}
-	defer qrows.Close()
-	for qrows.Next() {
-		var q campaign.Question
-		if err := qrows.Scan(&q.ID, &q.CampaignID, &q.Position, &q.Text, &q.Help); err != nil {
-			return nil, err
-		}
+	err = scanQuestions(qrows, func(q campaign.Question) {
 		if c := byID[q.CampaignID]; c != nil {
 			c.Questions = append(c.Questions, q)
 		}
+	})
+	return out, err
+}
+
+// scanQuestions reads question rows (id, campaign_id, position, text, help)
+// and closes them.
+func scanQuestions(rows *sql.Rows, add func(campaign.Question)) error {
+	defer rows.Close()
+	for rows.Next() {
+		var q campaign.Question
+		if err := rows.Scan(&q.ID, &q.CampaignID, &q.Position, &q.Text, &q.Help); err != nil {
+			return err
+		}
+		add(q)
 	}
-	return out, qrows.Err()
+	return rows.Err()
 }
 
 // CampaignBySlug implements campaign.Store.
@@ -119,13 +128,6 @@ func (s *Campaigns) CampaignBySlug(ctx context.Context, slug string) (*campaign.
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var q campaign.Question
-		if err := rows.Scan(&q.ID, &q.CampaignID, &q.Position, &q.Text, &q.Help); err != nil {
-			return nil, err
-		}
-		c.Questions = append(c.Questions, q)
-	}
-	return c, rows.Err()
+	err = scanQuestions(rows, func(q campaign.Question) { c.Questions = append(c.Questions, q) })
+	return c, err
 }

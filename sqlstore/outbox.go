@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"strconv"
 	"strings"
 	"time"
 
@@ -47,23 +46,18 @@ func (s *Outbox) MailByID(ctx context.Context, id int64) (*outbox.Mail, error) {
 
 // ListMail implements outbox.Store.
 func (s *Outbox) ListMail(ctx context.Context, f outbox.Filter) ([]*outbox.Mail, error) {
-	var where []string
-	var args []any
-	arg := func(v any) string { args = append(args, v); return "$" + strconv.Itoa(len(args)) }
+	var w filter
 	if f.State != "" {
-		where = append(where, "state = "+arg(f.State))
+		w.where("state = %s", f.State)
 	}
 	if f.To != "" {
-		where = append(where, "to_addr = "+arg(strings.ToLower(f.To)))
+		w.where("to_addr = %s", strings.ToLower(f.To))
 	}
 	if f.BeforeID != 0 {
-		where = append(where, "id < "+arg(f.BeforeID))
+		w.where("id < %s", f.BeforeID)
 	}
-	q := `SELECT ` + mailColumns + ` FROM outbox`
-	if len(where) > 0 {
-		q += " WHERE " + strings.Join(where, " AND ")
-	}
-	q += " ORDER BY id DESC LIMIT " + arg(f.Limit)
+	q := `SELECT ` + mailColumns + ` FROM outbox` + w.sql() + " ORDER BY id DESC LIMIT " + w.arg(f.Limit)
+	args := w.args
 	rows, err := s.db.read.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, err

@@ -15,6 +15,7 @@ import (
 	"net/url"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -263,6 +264,37 @@ func isUniqueViolation(err error) bool {
 		return pe.Code == "23505"
 	}
 	return false
+}
+
+// filter builds the WHERE clause of a listing from optional conditions, with
+// numbered placeholders that both engines understand.
+type filter struct {
+	conds []string
+	args  []any
+}
+
+// arg adds a value and returns its placeholder.
+func (f *filter) arg(v any) string {
+	f.args = append(f.args, v)
+	return "$" + strconv.Itoa(len(f.args))
+}
+
+// where adds a condition; each %s in cond is replaced by the placeholder of
+// the next value.
+func (f *filter) where(cond string, values ...any) {
+	ph := make([]any, len(values))
+	for i, v := range values {
+		ph[i] = f.arg(v)
+	}
+	f.conds = append(f.conds, fmt.Sprintf(cond, ph...))
+}
+
+// sql returns " WHERE … AND …", or "" without conditions.
+func (f *filter) sql() string {
+	if len(f.conds) == 0 {
+		return ""
+	}
+	return " WHERE " + strings.Join(f.conds, " AND ")
 }
 
 // ms converts a time to the Unix milliseconds the tables store.

@@ -3,6 +3,7 @@ package sqlstore_test
 import (
 	"context"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -313,6 +314,77 @@ func TestCampaigns(t *testing.T) {
 		c, err := s.CampaignBySlug(ctx, "inner")
 		if err != nil || len(c.Questions) != 1 || c.Questions[0].Text != "Secret" {
 			t.Errorf("CampaignBySlug = %+v, %v", c, err)
+		}
+	})
+}
+
+func TestListFilters(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := context.Background()
+		s := sqlstore.NewAccounts(db)
+		newAccount(t, s, "ann_100%@example.org", samtal.RoleMember)
+		newAccount(t, s, "annika@example.org", samtal.RoleAgent)
+		newAccount(t, s, "bert@example.org", samtal.RoleMember)
+		tests := []struct {
+			f    account.Filter
+			want []string
+		}{
+			{account.Filter{Query: "ANN", Limit: 10}, []string{"ann_100%@example.org", "annika@example.org"}},
+			{account.Filter{Query: "_100%", Limit: 10}, []string{"ann_100%@example.org"}}, // wildcards are literal
+			{account.Filter{Query: "n_1", Limit: 10}, []string{"ann_100%@example.org"}},
+			{account.Filter{Role: samtal.RoleMember, Limit: 10}, []string{"ann_100%@example.org", "bert@example.org"}},
+			{account.Filter{Role: samtal.RoleMember, Query: "bert", Limit: 10}, []string{"bert@example.org"}},
+			{account.Filter{Limit: 2}, []string{"ann_100%@example.org", "annika@example.org"}},
+		}
+		for _, tt := range tests {
+			list, err := s.ListAccounts(ctx, tt.f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, a := range list {
+				got = append(got, a.Email)
+			}
+			if strings.Join(got, ",") != strings.Join(tt.want, ",") {
+				t.Errorf("%+v: got %v, want %v", tt.f, got, tt.want)
+			}
+		}
+		// The cursor continues where the page ended.
+		page, _ := s.ListAccounts(ctx, account.Filter{Limit: 2})
+		rest, _ := s.ListAccounts(ctx, account.Filter{Limit: 2, AfterID: page[1].ID})
+		if len(rest) != 1 || rest[0].Email != "bert@example.org" {
+			t.Errorf("second page: %+v", rest)
+		}
+
+		a := sqlstore.NewAudit(db)
+		base := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+		for i, e := range []audit.Entry{
+			{At: base, Action: "account.role_change", TargetKind: "account", TargetID: "1"},
+			{At: base.Add(24 * time.Hour), Action: "account.signin", TargetKind: "account", TargetID: "2"},
+			{At: base.Add(48 * time.Hour), Action: "account.role_change", TargetKind: "account", TargetID: "2"},
+		} {
+			if _, err := a.AppendAudit(ctx, e); err != nil {
+				t.Fatalf("entry %d: %v", i, err)
+			}
+		}
+		count := func(f audit.Filter) int {
+			f.Limit = 10
+			l, err := a.ListAudit(ctx, f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return len(l)
+		}
+		for name, c := range map[string]struct{ got, want int }{
+			"by action":      {count(audit.Filter{Action: "account.role_change"}), 2},
+			"by target":      {count(audit.Filter{TargetKind: "account", TargetID: "2"}), 2},
+			"since":          {count(audit.Filter{Since: base.Add(time.Hour)}), 2},
+			"until":          {count(audit.Filter{Until: base.Add(time.Hour)}), 1},
+			"action + since": {count(audit.Filter{Action: "account.role_change", Since: base.Add(time.Hour)}), 1},
+		} {
+			if c.got != c.want {
+				t.Errorf("audit %s: %d entries, want %d", name, c.got, c.want)
+			}
 		}
 	})
 }
