@@ -17,6 +17,7 @@ import (
 	"github.com/samtal-dev/samtal/audit"
 	"github.com/samtal-dev/samtal/campaign"
 	"github.com/samtal-dev/samtal/internal/testdb"
+	"github.com/samtal-dev/samtal/sqlstore"
 )
 
 // TestRoleWalk calls every route of the table as a visitor and as every
@@ -726,6 +727,30 @@ func TestAPIUpdateMe(t *testing.T) {
 						}
 					}
 				})
+			}
+		})
+	}
+}
+
+func TestReadyzBeforeMigration(t *testing.T) {
+	for _, engine := range testdb.Engines() {
+		t.Run(engine, func(t *testing.T) {
+			db, err := sqlstore.Open(context.Background(), testdb.URL(t, engine))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer db.Close()
+			h := newHarness(t, sqlstore.SQLite)
+			h.srv.Ready = db // a store nobody has migrated
+			res := h.api("GET", "/readyz", "")
+			if res.StatusCode != http.StatusServiceUnavailable || !strings.Contains(res.body, `"migrations":"pending"`) {
+				t.Errorf("unmigrated store: %d %s", res.StatusCode, res.body)
+			}
+			if err := db.Migrate(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			if res := h.api("GET", "/readyz", ""); res.StatusCode != 200 {
+				t.Errorf("after migrating: %d %s", res.StatusCode, res.body)
 			}
 		})
 	}
