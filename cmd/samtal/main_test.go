@@ -284,7 +284,7 @@ func TestSignUpOverSMTP(t *testing.T) {
 			if res.StatusCode != 200 || !strings.Contains(string(b), "ida@example.dk") {
 				t.Errorf("settings after verification: %d", res.StatusCode)
 			}
-			
+
 		})
 	}
 }
