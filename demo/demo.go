@@ -7,6 +7,7 @@ package demo
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/samtal-dev/samtal"
@@ -111,6 +112,8 @@ func Seed(ctx context.Context, d Deps) ([]SignIn, error) {
 	}
 	for _, p := range outsiders {
 		p := p
+		// The slice is shared with the package's list; normalise a copy.
+		p.Identities = slices.Clone(p.Identities)
 		for i := range p.Identities {
 			if p.Identities[i], err = person.NormalizeIdentity(p.Identities[i]); err != nil {
 				return nil, err

@@ -239,7 +239,9 @@ func TestBrowserJourney(t *testing.T) {
 	if ran := eval[bool](b, step, `document.body.dataset.inline === "ran"`); ran {
 		t.Errorf("%s: an inline script ran: the Content-Security-Policy is not enforced", step)
 	}
-	if !rec.waitFor(ctx, 5*time.Second, isCSP) {
+	if msg, ok := rec.waitFor(ctx, 5*time.Second, isCSP); ok {
+		t.Logf("%s: the deliberately injected inline script was blocked as it should be: %s", step, msg)
+	} else {
 		t.Errorf("%s: the blocked inline script gave no Content-Security-Policy message: the console listener is broken", step)
 	}
 }
@@ -278,8 +280,12 @@ func startDemo(t *testing.T) string {
 	go func() {
 		done <- run(ctx, []string{"demo", "--addr", addr, "--data-dir", t.TempDir()}, strings.NewReader(""), &out, &errOut)
 	}()
+	exited := false // run ended before it was ready; already reported
 	t.Cleanup(func() {
 		cancel()
+		if exited {
+			return
+		}
 		select {
 		case err := <-done:
 			if err != nil {
@@ -296,7 +302,7 @@ func startDemo(t *testing.T) string {
 	for {
 		select {
 		case err := <-done:
-			done <- err // for the cleanup
+			exited = true
 			t.Fatalf("samtal demo ended before it was ready: %v\nstdout:\n%s\nstderr:\n%s", err, out.String(), errOut.String())
 		default:
 		}
@@ -505,16 +511,16 @@ func (r *recorder) snapshot() (requests, messages []string) {
 	return slices.Clone(r.requests), slices.Clone(r.messages)
 }
 
-// waitFor reports whether a message matching ok arrives within d.
-func (r *recorder) waitFor(ctx context.Context, d time.Duration, ok func(string) bool) bool {
+// waitFor returns the first message matching ok, waiting up to d for one.
+func (r *recorder) waitFor(ctx context.Context, d time.Duration, ok func(string) bool) (string, bool) {
 	deadline := time.Now().Add(d)
 	for {
 		_, msgs := r.snapshot()
-		if slices.ContainsFunc(msgs, ok) {
-			return true
+		if i := slices.IndexFunc(msgs, ok); i >= 0 {
+			return msgs[i], true
 		}
 		if time.Now().After(deadline) || ctx.Err() != nil {
-			return false
+			return "", false
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
