@@ -146,17 +146,8 @@ func Can(r Role, p Permission) bool {
 	return false
 }
 
-// Permissions returns every permission in the table (for tests and docs).
-func Permissions() []Permission {
-	out := make([]Permission, 0, len(permissions))
-	for p := range permissions {
-		out = append(out, p)
-	}
-	return out
-}
-
 // Actor is who is acting: an account with its role, or nobody (a visitor).
-// Jobs and the CLI act as System.
+// The CLI acts as an admin with Via "cli".
 type Actor struct {
 	AccountID int64
 	PersonID  int64
@@ -167,11 +158,8 @@ type Actor struct {
 	IP  string
 }
 
-// System is the actor for work that no person started (jobs, the demo seed).
-var System = Actor{Role: RoleAdmin, Via: "system"}
-
 // SignedIn reports whether the actor is an account (or the system).
-func (a Actor) SignedIn() bool { return a.AccountID != 0 || a.Via == "system" || a.Via == "cli" }
+func (a Actor) SignedIn() bool { return a.AccountID != 0 || a.Via == "cli" }
 
 // Can reports whether the actor holds permission p.
 func (a Actor) Can(p Permission) bool { return a.SignedIn() && Can(a.Role, p) }

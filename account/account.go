@@ -40,6 +40,9 @@ type Session struct {
 	ExpiresAt time.Time
 	IP        string
 	UserAgent string
+	// Refreshed is set when Authenticate slid the expiry forward, so that the
+	// cookie can slide with it.
+	Refreshed bool
 }
 
 // APIToken is a personal access token. Secret is set only when it is created.
@@ -90,11 +93,15 @@ type Store interface {
 	AccountByID(ctx context.Context, id int64) (*Account, error)
 	AccountByEmail(ctx context.Context, email string) (*Account, string, error) // and the password hash
 	ListAccounts(ctx context.Context, f Filter) ([]*Account, error)
-	CountAccountsWithRole(ctx context.Context, r samtal.Role) (int, error)
 	UpdateProfile(ctx context.Context, id int64, name, locale string) error
 	SetPassword(ctx context.Context, id int64, hash string, keepSessionHash string) error
+	// SetRole changes the role with its audit entry; ECONFLICT when it would
+	// leave no admin.
 	SetRole(ctx context.Context, id int64, r samtal.Role, e audit.Entry) error
-	MarkVerified(ctx context.Context, id int64, at time.Time) error
+	// ReplaceUnverified sets a new name and password on an account whose
+	// email is unconfirmed, voiding its sessions and links; ENOTFOUND if it is
+	// confirmed.
+	ReplaceUnverified(ctx context.Context, id int64, name, hash string, now time.Time) error
 
 	CreateSession(ctx context.Context, s *Session) error
 	SessionByHash(ctx context.Context, hash string, now time.Time) (*Session, *Account, error)
@@ -108,9 +115,11 @@ type Store interface {
 	RevokeAPIToken(ctx context.Context, accountID, id int64, at time.Time) error
 
 	CreateLinkToken(ctx context.Context, hash, purpose string, accountID int64, now, expires time.Time) error
-	// UseLinkToken marks the link used and returns its account, or ENOTFOUND
-	// if it does not exist, has expired, or was used before.
-	UseLinkToken(ctx context.Context, hash, purpose string, now time.Time) (int64, error)
+	// ConsumeLink uses a link once and confirms the account's email; with a
+	// password hash it also sets the password, ends every session and voids
+	// the other links, all in one transaction. Returns the account, or
+	// ENOTFOUND if the link does not exist, has expired, or was used before.
+	ConsumeLink(ctx context.Context, hash, purpose string, now time.Time, newPasswordHash string) (int64, error)
 }
 
 // Limiter counts attempts per key in a fixed window, across every node.

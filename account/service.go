@@ -2,6 +2,7 @@ package account
 
 import (
 	"context"
+	"net/netip"
 	"strings"
 	"sync"
 	"time"
@@ -82,6 +83,21 @@ func (s *Service) allow(ctx context.Context, key string, l limit) error {
 	return nil
 }
 
+// addressKey is the part of a client address that rate limits count: the
+// whole IPv4 address, or the /64 of an IPv6 one, since one IPv6 client
+// usually holds a whole /64.
+func addressKey(ip string) string {
+	a, err := netip.ParseAddr(ip)
+	if err != nil {
+		return ip
+	}
+	if a.Is4() || a.Is4In6() {
+		return a.Unmap().String()
+	}
+	p, _ := a.Prefix(64)
+	return p.String()
+}
+
 func checkName(name string) (string, error) {
 	name = strings.Join(strings.Fields(name), " ")
 	if name == "" {
@@ -141,7 +157,7 @@ func (s *Service) SignUp(ctx context.Context, in SignUpInput) error {
 	if err := CheckLocale(in.Locale); err != nil {
 		return err
 	}
-	if err := s.allow(ctx, "signup:ip:"+in.IP, limitSignUpPerIP); err != nil {
+	if err := s.allow(ctx, "signup:ip:"+addressKey(in.IP), limitSignUpPerIP); err != nil {
 		return err
 	}
 	hash, err := HashPassword(in.Password)
@@ -153,16 +169,34 @@ func (s *Service) SignUp(ctx context.Context, in SignUpInput) error {
 		Identity: person.Identity{Kind: person.KindEmail, Value: email, Display: strings.TrimSpace(in.Email)},
 	}, nil)
 	if samtal.ErrorCode(err) == samtal.ECONFLICT {
-		existing, _, err := s.Store.AccountByEmail(ctx, email)
-		if err != nil {
-			return err
-		}
-		return s.mail(ctx, existing, "mail.account_exists", map[string]any{"Link": s.BaseURL + "/reset"})
+		return s.signUpTaken(ctx, email, name, hash)
 	}
 	if err != nil {
 		return err
 	}
 	return s.sendLink(ctx, acc, LinkVerify, VerifyLinkLifetime, "/verify/", "mail.verify")
+}
+
+// signUpTaken answers a sign-up for an email that has an account. A
+// confirmed owner gets a note; an unconfirmed account is taken over by this
+// sign-up, so that nobody can sign up with someone else's address first and
+// keep the account when its owner confirms. The visitor sees the same page
+// either way.
+func (s *Service) signUpTaken(ctx context.Context, email, name, hash string) error {
+	existing, _, err := s.Store.AccountByEmail(ctx, email)
+	if samtal.ErrorCode(err) == samtal.ENOTFOUND {
+		return nil // the address belongs to another account's person
+	} else if err != nil {
+		return err
+	}
+	if existing.Verified() {
+		return s.mail(ctx, existing, "mail.account_exists", map[string]any{"Link": s.BaseURL + "/reset"})
+	}
+	if err := s.Store.ReplaceUnverified(ctx, existing.ID, name, hash, s.now()); err != nil {
+		return err
+	}
+	existing.Name = name
+	return s.sendLink(ctx, existing, LinkVerify, VerifyLinkLifetime, "/verify/", "mail.verify")
 }
 
 // sendLink creates a one-time link for acc and mails it.
@@ -192,11 +226,8 @@ func (s *Service) mail(ctx context.Context, acc *Account, msg string, data map[s
 // Verify confirms an email with the secret from a verification link and
 // returns the account. Returns ENOTFOUND for an unknown, used or expired link.
 func (s *Service) Verify(ctx context.Context, secret string) (*Account, error) {
-	id, err := s.Store.UseLinkToken(ctx, HashSecret(secret), LinkVerify, s.now())
+	id, err := s.Store.ConsumeLink(ctx, HashSecret(secret), LinkVerify, s.now(), "")
 	if err != nil {
-		return nil, err
-	}
-	if err := s.Store.MarkVerified(ctx, id, s.now()); err != nil {
 		return nil, err
 	}
 	return s.Store.AccountByID(ctx, id)
@@ -221,8 +252,11 @@ var ErrNotVerified = &samtal.Error{Code: samtal.EFORBIDDEN, Message: "error.emai
 // limits per email and per address.
 func (s *Service) SignIn(ctx context.Context, in SignInInput) (*Session, *Account, error) {
 	email := strings.ToLower(strings.TrimSpace(in.Email))
-	if err := s.allow(ctx, "signin:ip:"+in.IP, limitSignInPerIP); err != nil {
+	if err := s.allow(ctx, "signin:ip:"+addressKey(in.IP), limitSignInPerIP); err != nil {
 		return nil, nil, err
+	}
+	if len(email) > 254 { // no address is longer; and it becomes a key below
+		return nil, nil, errSignInFailed
 	}
 	if err := s.allow(ctx, "signin:email:"+email, limitSignInPerEmail); err != nil {
 		return nil, nil, err
@@ -308,8 +342,10 @@ func (s *Service) Authenticate(ctx context.Context, token, ip string) (samtal.Ac
 		return samtal.Actor{}, nil, nil, err
 	}
 	if now.Sub(sess.LastSeen) > sessionTouchEvery {
-		if err := s.Store.TouchSession(ctx, hash, now, now.Add(SessionLifetime)); err != nil {
-			return samtal.Actor{}, nil, nil, err
+		// A failed touch only means the expiry slides later; the request
+		// itself is fine.
+		if err := s.Store.TouchSession(ctx, hash, now, now.Add(SessionLifetime)); err == nil {
+			sess.ExpiresAt, sess.Refreshed = now.Add(SessionLifetime), true
 		}
 	}
 	return samtal.Actor{AccountID: acc.ID, PersonID: acc.PersonID, Role: acc.Role, Via: "session", IP: ip}, sess, acc, nil
@@ -331,9 +367,8 @@ func (s *Service) AuthenticateToken(ctx context.Context, secret, ip string) (sam
 	}
 	now := s.now()
 	if now.Sub(tok.LastUsedAt) > tokenTouchEvery {
-		if err := s.Store.TouchAPIToken(ctx, tok.ID, now); err != nil {
-			return samtal.Actor{}, nil, err
-		}
+		// Best effort: "last used" is information, not a rule.
+		_ = s.Store.TouchAPIToken(ctx, tok.ID, now)
 	}
 	return samtal.Actor{AccountID: acc.ID, PersonID: acc.PersonID, Role: acc.Role, Via: "token", IP: ip}, acc, nil
 }
@@ -353,7 +388,7 @@ func (s *Service) RequestReset(ctx context.Context, email, ip string) error {
 	if _, err := person.NormalizeEmail(email); err != nil {
 		return err
 	}
-	if err := s.allow(ctx, "reset:ip:"+ip, limitResetPerIP); err != nil {
+	if err := s.allow(ctx, "reset:ip:"+addressKey(ip), limitResetPerIP); err != nil {
 		return err
 	}
 	if err := s.allow(ctx, "reset:email:"+email, limitResetPerEmail); err != nil {
@@ -369,7 +404,7 @@ func (s *Service) RequestReset(ctx context.Context, email, ip string) error {
 }
 
 // ResetPassword sets a new password with the secret from a reset link, ends
-// every session of the account, and returns it. The link also proves the
+// every session of the account, voids its other links, and returns it. The link also proves the
 // email, so an unverified account becomes verified. Returns ENOTFOUND for an
 // unknown, used or expired link and EINVALID for a weak password, in which
 // case the link stays usable.
@@ -381,14 +416,8 @@ func (s *Service) ResetPassword(ctx context.Context, secret, password string) (*
 	if err != nil {
 		return nil, err
 	}
-	id, err := s.Store.UseLinkToken(ctx, HashSecret(secret), LinkReset, s.now())
+	id, err := s.Store.ConsumeLink(ctx, HashSecret(secret), LinkReset, s.now(), hash)
 	if err != nil {
-		return nil, err
-	}
-	if err := s.Store.SetPassword(ctx, id, hash, ""); err != nil {
-		return nil, err
-	}
-	if err := s.Store.MarkVerified(ctx, id, s.now()); err != nil {
 		return nil, err
 	}
 	return s.Store.AccountByID(ctx, id)
@@ -397,11 +426,8 @@ func (s *Service) ResetPassword(ctx context.Context, secret, password string) (*
 // SignInWithLink uses a one-time sign-in link (made by `samtal user add`
 // without a password) and returns the account.
 func (s *Service) SignInWithLink(ctx context.Context, secret string) (*Account, error) {
-	id, err := s.Store.UseLinkToken(ctx, HashSecret(secret), LinkSignIn, s.now())
+	id, err := s.Store.ConsumeLink(ctx, HashSecret(secret), LinkSignIn, s.now(), "")
 	if err != nil {
-		return nil, err
-	}
-	if err := s.Store.MarkVerified(ctx, id, s.now()); err != nil {
 		return nil, err
 	}
 	return s.Store.AccountByID(ctx, id)
@@ -447,8 +473,12 @@ func (s *Service) ChangePassword(ctx context.Context, current, next, keepSession
 	if err != nil {
 		return err
 	}
-	if ok, _ := CheckPassword(hash, current); !ok {
-		return samtal.FieldError("current_password", "error.password_wrong")
+	// An account made without a password (a one-time sign-in link) has no
+	// current password to give.
+	if hash != "" {
+		if ok, _ := CheckPassword(hash, current); !ok {
+			return samtal.FieldError("current_password", "error.password_wrong")
+		}
 	}
 	if err := checkPassword(next); err != nil {
 		return err
@@ -632,15 +662,7 @@ func (s *Service) ChangeRole(ctx context.Context, id int64, r samtal.Role) error
 	if acc.Role == r {
 		return nil
 	}
-	if acc.Role == samtal.RoleAdmin {
-		n, err := s.Store.CountAccountsWithRole(ctx, samtal.RoleAdmin)
-		if err != nil {
-			return err
-		}
-		if n <= 1 {
-			return &samtal.Error{Code: samtal.ECONFLICT, Message: "error.last_admin", Field: "role"}
-		}
-	}
+	// The store refuses to remove the last admin, inside its transaction.
 	e := audit.New(ctx, "account.role_change", "account", id, map[string]any{"role": acc.Role}, map[string]any{"role": r})
 	return s.Store.SetRole(ctx, id, r, e)
 }

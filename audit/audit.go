@@ -89,10 +89,3 @@ func (s *Service) List(ctx context.Context, f Filter) ([]Entry, error) {
 	}
 	return s.Store.ListAudit(ctx, f)
 }
-
-// Record appends an entry outside any other write (for actions that change
-// nothing else, like an export or a staff sign-in).
-func (s *Service) Record(ctx context.Context, e Entry) error {
-	_, err := s.Store.AppendAudit(ctx, e)
-	return err
-}

@@ -89,8 +89,8 @@ func (s *Service) Get(ctx context.Context, slug string) (*Campaign, error) {
 	return nil, samtal.Errorf(samtal.ENOTFOUND, "error.not_found")
 }
 
-// Create stores a new campaign with its questions. Returns EFORBIDDEN for
-// non-staff and EINVALID for a missing title, slug or question text.
+// Create stores a new campaign with its questions. Returns EFORBIDDEN unless
+// the actor may moderate (moderators and admins), and EINVALID for a missing title, slug or question text.
 func (s *Service) Create(ctx context.Context, c *Campaign) error {
 	if err := samtal.ActorFrom(ctx).Require(samtal.PermModerate); err != nil {
 		return err

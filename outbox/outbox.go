@@ -6,10 +6,13 @@ package outbox
 
 import (
 	"context"
+	"errors"
 	"log/slog"
+	"regexp"
 	"time"
 
 	"github.com/samtal-dev/samtal"
+	"github.com/samtal-dev/samtal/audit"
 	"github.com/samtal-dev/samtal/mail"
 )
 
@@ -68,6 +71,7 @@ type Service struct {
 	Store  Store
 	Sender mail.Sender // nil: keep mails in the outbox
 	Jobs   Jobs        // nil: no background delivery (the CLI)
+	Audit  audit.Store // where reading the outbox is recorded
 	Log    *slog.Logger
 }
 
@@ -109,7 +113,8 @@ func (s *Service) Deliver(ctx context.Context, id int64) error {
 		return s.Store.MarkMailAttempt(ctx, id, StateSent, "", now)
 	}
 	state := StateQueued
-	if m.Attempts+1 >= MaxAttempts {
+	// A message that can never be sent is not worth seven more tries.
+	if m.Attempts+1 >= MaxAttempts || errors.Is(sendErr, mail.ErrInvalidMessage) {
 		state = StateFailed
 	}
 	if err := s.Store.MarkMailAttempt(ctx, id, state, sendErr.Error(), now); err != nil {
@@ -140,7 +145,14 @@ func (s *Service) Sweep(ctx context.Context) error {
 	return nil
 }
 
-// List returns mails, newest first, for those who may read the outbox.
+// linkSecret matches the secret part of the one-time links samtal mails.
+var linkSecret = regexp.MustCompile(`(/(?:verify|reset|signin/link)/)[A-Za-z0-9_-]{20,}`)
+
+// List returns mails, newest first, for those who may read the outbox. The
+// secrets of links in mails that went out are blanked: the recipient has
+// them, and an admin should not be able to use someone's reset link.
+// Kept mails show whole, since without a mail server the outbox is how they
+// reach anyone; reading it is audited.
 func (s *Service) List(ctx context.Context, f Filter) ([]*Mail, error) {
 	if err := samtal.ActorFrom(ctx).Require(samtal.PermReadOutbox); err != nil {
 		return nil, err
@@ -148,5 +160,21 @@ func (s *Service) List(ctx context.Context, f Filter) ([]*Mail, error) {
 	if f.Limit <= 0 || f.Limit > 100 {
 		f.Limit = 50
 	}
-	return s.Store.ListMail(ctx, f)
+	list, err := s.Store.ListMail(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range list {
+		if m.State != StateKept {
+			m.Text = linkSecret.ReplaceAllString(m.Text, "${1}…")
+			m.HTML = linkSecret.ReplaceAllString(m.HTML, "${1}…")
+		}
+	}
+	if s.Audit != nil {
+		e := audit.New(ctx, "outbox.read", "outbox", 0, nil, map[string]any{"state": f.State, "to": f.To, "mails": len(list)})
+		if _, err := s.Audit.AppendAudit(ctx, e); err != nil {
+			return nil, err
+		}
+	}
+	return list, nil
 }

@@ -103,3 +103,24 @@ func TestDeliverySendsOnceAndKeepsWithoutSMTP(t *testing.T) {
 		}
 	})
 }
+
+func TestInvalidMailFailsAtOnce(t *testing.T) {
+	db := testdb.Open(t, sqlstore.SQLite)
+	ctx := context.Background()
+	store := sqlstore.NewOutbox(db)
+	srv := smtptest.Start(t)
+	s := &outbox.Service{Store: store, Sender: sender(t, srv.URL()), Log: slog.New(slog.DiscardHandler)}
+	if err := s.Queue(ctx, "not an address", "Hej", "Tak"); err != nil {
+		t.Fatal(err)
+	}
+	m, _ := store.ListMail(ctx, outbox.Filter{Limit: 1})
+	if err := s.Deliver(ctx, m[0].ID); err != nil {
+		t.Errorf("Deliver: %v, want nil so that the queue does not retry", err)
+	}
+	if got, _ := store.MailByID(ctx, m[0].ID); got.State != outbox.StateFailed || got.Attempts != 1 {
+		t.Errorf("after one attempt: %+v", got)
+	}
+	if n := len(srv.Messages()); n != 0 {
+		t.Errorf("server received %d messages", n)
+	}
+}

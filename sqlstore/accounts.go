@@ -52,8 +52,8 @@ func (s *Accounts) CreateAccount(ctx context.Context, n account.NewAccount, e *a
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
 			if err := tx.QueryRowContext(ctx,
-				`INSERT INTO persons (name, locale, created_at, updated_at) VALUES ($1, $2, $3, $3) RETURNING id`,
-				n.Name, n.Locale, ms(now)).Scan(&personID); err != nil {
+				`INSERT INTO persons (name, name_lower, locale, created_at, updated_at) VALUES ($1, $2, $3, $4, $4) RETURNING id`,
+				n.Name, strings.ToLower(n.Name), n.Locale, ms(now)).Scan(&personID); err != nil {
 				return fmt.Errorf("insert person: %w", err)
 			}
 			if _, err := tx.ExecContext(ctx,
@@ -65,8 +65,17 @@ func (s *Accounts) CreateAccount(ctx context.Context, n account.NewAccount, e *a
 			return fmt.Errorf("find identity: %w", err)
 		default:
 			// The person is known already (from a mention, say): the account
-			// joins them. The name they give now becomes theirs.
-			if _, err := tx.ExecContext(ctx, `UPDATE persons SET name = $1, updated_at = $2 WHERE id = $3`, n.Name, ms(now), personID); err != nil {
+			// joins them. Their name stays as the organisation knows it: an
+			// unverified sign-up must not rewrite someone's record.
+			var taken bool
+			if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM accounts WHERE person_id = $1)`, personID).Scan(&taken); err != nil {
+				return fmt.Errorf("find account of person: %w", err)
+			}
+			if taken {
+				return &samtal.Error{Code: samtal.ECONFLICT, Message: "error.email_taken", Field: "email"}
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE persons SET name = $1, name_lower = $2, updated_at = $3 WHERE id = $4 AND name = ''`,
+				n.Name, strings.ToLower(n.Name), ms(now), personID); err != nil {
 				return fmt.Errorf("update person: %w", err)
 			}
 		}
@@ -125,7 +134,7 @@ func (s *Accounts) ListAccounts(ctx context.Context, f account.Filter) ([]*accou
 	}
 	if f.Query != "" {
 		p := w.arg("%" + escapeLike(strings.ToLower(f.Query)) + "%")
-		w.conds = append(w.conds, "(a.email LIKE "+p+" ESCAPE '\\' OR LOWER(p.name) LIKE "+p+" ESCAPE '\\')")
+		w.conds = append(w.conds, "(a.email LIKE "+p+" ESCAPE '\\' OR p.name_lower LIKE "+p+" ESCAPE '\\')")
 	}
 	if f.AfterID > 0 {
 		w.where("a.id > %s", f.AfterID)
@@ -171,7 +180,8 @@ func (s *Accounts) UpdateProfile(ctx context.Context, id int64, name, locale str
 		} else if err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE persons SET name = $1, locale = $2, updated_at = $3 WHERE id = $4`, name, locale, now, personID)
+		_, err = tx.ExecContext(ctx, `UPDATE persons SET name = $1, name_lower = $2, locale = $3, updated_at = $4 WHERE id = $5`,
+			name, strings.ToLower(name), locale, now, personID)
 		return err
 	})
 }
@@ -192,40 +202,83 @@ func (s *Accounts) SetPassword(ctx context.Context, id int64, hash, keepSessionH
 	})
 }
 
-// SetRole implements account.Store.
+// SetRole implements account.Store. The last-admin rule is checked inside
+// the transaction, after locking the admins, so that two admins demoting each
+// other at once cannot both succeed.
 func (s *Accounts) SetRole(ctx context.Context, id int64, r samtal.Role, e audit.Entry) error {
 	return s.db.tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE accounts SET role = $1, updated_at = $2 WHERE id = $3`, string(r), ms(time.Now()), id)
-		if err != nil {
+		// SQLite's write transactions are serial already (BEGIN IMMEDIATE).
+		if s.db.Engine == Postgres {
+			if _, err := tx.ExecContext(ctx, `SELECT id FROM accounts WHERE role = 'admin' ORDER BY id FOR UPDATE`); err != nil {
+				return fmt.Errorf("lock admins: %w", err)
+			}
+		}
+		var current string
+		err := tx.QueryRowContext(ctx, `SELECT role FROM accounts WHERE id = $1`, id).Scan(&current)
+		if errors.Is(err, sql.ErrNoRows) {
+			return errNotFound
+		} else if err != nil {
 			return err
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return errNotFound
+		if current == string(samtal.RoleAdmin) && r != samtal.RoleAdmin {
+			var admins int
+			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM accounts WHERE role = 'admin'`).Scan(&admins); err != nil {
+				return err
+			}
+			if admins <= 1 {
+				return &samtal.Error{Code: samtal.ECONFLICT, Message: "error.last_admin", Field: "role"}
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE accounts SET role = $1, updated_at = $2 WHERE id = $3`, string(r), ms(time.Now()), id); err != nil {
+			return err
 		}
 		_, err = appendAudit(ctx, tx, e)
 		return err
 	})
 }
 
-// MarkVerified implements account.Store: the account's email identity
-// becomes verified too.
-func (s *Accounts) MarkVerified(ctx context.Context, id int64, at time.Time) error {
+// ReplaceUnverified gives an account whose email was never confirmed a new
+// name and password, and voids its earlier links: whoever confirms the email
+// owns the account, not whoever signed up first.
+func (s *Accounts) ReplaceUnverified(ctx context.Context, id int64, name, hash string, now time.Time) error {
 	return s.db.tx(ctx, func(tx *sql.Tx) error {
 		var personID int64
-		var email string
 		err := tx.QueryRowContext(ctx,
-			`UPDATE accounts SET email_verified_at = COALESCE(email_verified_at, $1), updated_at = $1 WHERE id = $2 RETURNING person_id, email`,
-			ms(at), id).Scan(&personID, &email)
+			`UPDATE accounts SET password_hash = $1, updated_at = $2 WHERE id = $3 AND email_verified_at IS NULL RETURNING person_id`,
+			hash, ms(now), id).Scan(&personID)
 		if errors.Is(err, sql.ErrNoRows) {
 			return errNotFound
 		} else if err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx,
-			`UPDATE identities SET verified = $1 WHERE person_id = $2 AND kind = 'email' AND network = '' AND value = $3`,
-			true, personID, email)
+		if _, err := tx.ExecContext(ctx, `UPDATE persons SET name = $1, name_lower = $2, updated_at = $3 WHERE id = $4`,
+			name, strings.ToLower(name), ms(now), personID); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE account_id = $1`, id); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE link_tokens SET used_at = $1 WHERE account_id = $2 AND used_at IS NULL`, ms(now), id)
 		return err
 	})
+}
+
+// markVerified confirms the account's email and its email identity.
+func markVerified(ctx context.Context, tx *sql.Tx, id int64, at time.Time) error {
+	var personID int64
+	var email string
+	err := tx.QueryRowContext(ctx,
+		`UPDATE accounts SET email_verified_at = COALESCE(email_verified_at, $1), updated_at = $1 WHERE id = $2 RETURNING person_id, email`,
+		ms(at), id).Scan(&personID, &email)
+	if errors.Is(err, sql.ErrNoRows) {
+		return errNotFound
+	} else if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx,
+		`UPDATE identities SET verified = $1 WHERE person_id = $2 AND kind = 'email' AND network = '' AND value = $3`,
+		true, personID, email)
+	return err
 }
 
 // CreateSession implements account.Store.
@@ -371,16 +424,37 @@ func (s *Accounts) CreateLinkToken(ctx context.Context, hash, purpose string, ac
 	return err
 }
 
-// UseLinkToken implements account.Store: one statement, so that two clicks at
-// once cannot both use the link.
-func (s *Accounts) UseLinkToken(ctx context.Context, hash, purpose string, now time.Time) (int64, error) {
+// ConsumeLink implements account.Store. Using the link, confirming the email
+// and setting the password happen in one transaction: a failure leaves the
+// link usable. The UPDATE … RETURNING lets only one of two clicks win.
+func (s *Accounts) ConsumeLink(ctx context.Context, hash, purpose string, now time.Time, newPasswordHash string) (int64, error) {
 	var id int64
-	err := s.db.write.QueryRowContext(ctx,
-		`UPDATE link_tokens SET used_at = $1
-		 WHERE hash = $2 AND purpose = $3 AND used_at IS NULL AND expires_at > $1 RETURNING account_id`,
-		ms(now), hash, purpose).Scan(&id)
-	if errors.Is(err, sql.ErrNoRows) {
-		return 0, &samtal.Error{Code: samtal.ENOTFOUND, Message: "error.link_invalid"}
-	}
+	err := s.db.tx(ctx, func(tx *sql.Tx) error {
+		err := tx.QueryRowContext(ctx,
+			`UPDATE link_tokens SET used_at = $1
+			 WHERE hash = $2 AND purpose = $3 AND used_at IS NULL AND expires_at > $1 RETURNING account_id`,
+			ms(now), hash, purpose).Scan(&id)
+		if errors.Is(err, sql.ErrNoRows) {
+			return &samtal.Error{Code: samtal.ENOTFOUND, Message: "error.link_invalid"}
+		} else if err != nil {
+			return err
+		}
+		if err := markVerified(ctx, tx, id, now); err != nil {
+			return err
+		}
+		if newPasswordHash == "" {
+			return nil
+		}
+		// A new password ends every session and voids every other link, so
+		// that whoever had the old password or an older link is out.
+		if _, err := tx.ExecContext(ctx, `UPDATE accounts SET password_hash = $1, updated_at = $2 WHERE id = $3`, newPasswordHash, ms(now), id); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE account_id = $1`, id); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE link_tokens SET used_at = $1 WHERE account_id = $2 AND used_at IS NULL`, ms(now), id)
+		return err
+	})
 	return id, err
 }

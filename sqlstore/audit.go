@@ -14,13 +14,14 @@ type Audit struct{ db *DB }
 // NewAudit returns the audit store of db.
 func NewAudit(db *DB) *Audit { return &Audit{db: db} }
 
-type execer interface {
+// rowQuerier is a pool or a transaction.
+type rowQuerier interface {
 	QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row
 }
 
 // appendAudit appends e through ex, which may be a transaction, so that an
 // action and its audit entry are written together or not at all.
-func appendAudit(ctx context.Context, ex execer, e audit.Entry) (int64, error) {
+func appendAudit(ctx context.Context, ex rowQuerier, e audit.Entry) (int64, error) {
 	actor := sql.NullInt64{Int64: e.ActorID, Valid: e.ActorID != 0}
 	label := e.Via
 	if label == "" {

@@ -91,8 +91,9 @@ func (s *Campaigns) ListCampaigns(ctx context.Context, visibilities []string) ([
 		return out, err
 	}
 	qrows, err := s.db.read.QueryContext(ctx,
-		`SELECT q.id, q.campaign_id, q.position, q.text, q.help FROM questions q JOIN campaigns c ON c.id = q.campaign_id
-		 WHERE c.visibility IN (`+strings.Join(ph, ",")+`) ORDER BY q.campaign_id, q.position`, args...)
+		`SELECT q.id, q.campaign_id, q.position, q.text, q.help FROM questions q
+		 WHERE q.campaign_id IN (SELECT id FROM campaigns WHERE visibility IN (`+strings.Join(ph, ",")+`) ORDER BY id DESC LIMIT 100)
+		 ORDER BY q.campaign_id, q.position`, args...)
 	if err != nil {
 		return nil, err
 	}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/samtal-dev/samtal"
@@ -23,8 +24,8 @@ func (s *Persons) CreatePerson(ctx context.Context, p *person.Person) error {
 	now := time.Now().UTC()
 	return s.db.tx(ctx, func(tx *sql.Tx) error {
 		if err := tx.QueryRowContext(ctx,
-			`INSERT INTO persons (name, locale, created_at, updated_at) VALUES ($1, $2, $3, $3) RETURNING id`,
-			p.Name, p.Locale, ms(now)).Scan(&p.ID); err != nil {
+			`INSERT INTO persons (name, name_lower, locale, created_at, updated_at) VALUES ($1, $2, $3, $4, $4) RETURNING id`,
+			p.Name, strings.ToLower(p.Name), p.Locale, ms(now)).Scan(&p.ID); err != nil {
 			return fmt.Errorf("insert person: %w", err)
 		}
 		p.CreatedAt, p.UpdatedAt = fromMS(ms(now)), fromMS(ms(now))

@@ -2,6 +2,7 @@ package sqlstore_test
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"strings"
 	"sync"
@@ -59,11 +60,19 @@ func TestAccounts(t *testing.T) {
 			t.Errorf("after a refused create: %d accounts, want 1", len(list))
 		}
 
-		if err := s.MarkVerified(ctx, a.ID, time.Now()); err != nil {
+		now := time.Now()
+		if err := s.CreateLinkToken(ctx, "v", account.LinkVerify, a.ID, now, now.Add(time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.ConsumeLink(ctx, "v", account.LinkVerify, now, ""); err != nil {
 			t.Fatal(err)
 		}
 		if got, _ := s.AccountByID(ctx, a.ID); !got.Verified() {
-			t.Error("MarkVerified did not verify")
+			t.Error("a verification link did not verify")
+		}
+		p, err := sqlstore.NewPersons(db).PersonByID(ctx, a.PersonID)
+		if err != nil || len(p.Identities) != 1 || !p.Identities[0].Verified || p.Identities[0].Value != "ada@example.org" {
+			t.Errorf("person after verification: %+v, %v", p, err)
 		}
 		if err := s.UpdateProfile(ctx, a.ID, "Ada L.", "da"); err != nil {
 			t.Fatal(err)
@@ -145,7 +154,7 @@ func TestAPITokensAndLinks(t *testing.T) {
 		if err := s.CreateLinkToken(ctx, "lh", account.LinkReset, a.ID, now, now.Add(time.Hour)); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := s.UseLinkToken(ctx, "lh", account.LinkVerify, now); samtal.ErrorCode(err) != samtal.ENOTFOUND {
+		if _, err := s.ConsumeLink(ctx, "lh", account.LinkVerify, now, ""); samtal.ErrorCode(err) != samtal.ENOTFOUND {
 			t.Errorf("link used for another purpose: err = %v", err)
 		}
 		// Concurrent clicks: exactly one wins.
@@ -155,7 +164,7 @@ func TestAPITokensAndLinks(t *testing.T) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				if id, err := s.UseLinkToken(ctx, "lh", account.LinkReset, now); err == nil {
+				if id, err := s.ConsumeLink(ctx, "lh", account.LinkReset, now, "new-hash"); err == nil {
 					wins <- id
 				}
 			}()
@@ -168,7 +177,7 @@ func TestAPITokensAndLinks(t *testing.T) {
 		if err := s.CreateLinkToken(ctx, "expired", account.LinkReset, a.ID, now.Add(-2*time.Hour), now.Add(-time.Hour)); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := s.UseLinkToken(ctx, "expired", account.LinkReset, now); samtal.ErrorCode(err) != samtal.ENOTFOUND {
+		if _, err := s.ConsumeLink(ctx, "expired", account.LinkReset, now, "x"); samtal.ErrorCode(err) != samtal.ENOTFOUND {
 			t.Errorf("expired link: err = %v, want ENOTFOUND", err)
 		}
 	})
@@ -385,6 +394,107 @@ func TestListFilters(t *testing.T) {
 			if c.got != c.want {
 				t.Errorf("audit %s: %d entries, want %d", name, c.got, c.want)
 			}
+		}
+	})
+}
+
+func TestLastAdminUnderConcurrency(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := context.Background()
+		s := sqlstore.NewAccounts(db)
+		for round := 0; round < 10; round++ {
+			a := newAccount(t, s, fmt.Sprintf("a%d@example.org", round), samtal.RoleAdmin)
+			b := newAccount(t, s, fmt.Sprintf("b%d@example.org", round), samtal.RoleAdmin)
+			// Demote every other admin first, so that a and b are the last two.
+			list, _ := s.ListAccounts(ctx, account.Filter{Role: samtal.RoleAdmin, Limit: 100})
+			for _, x := range list {
+				if x.ID != a.ID && x.ID != b.ID {
+					if err := s.SetRole(ctx, x.ID, samtal.RoleMember, audit.Entry{At: time.Now(), Action: "test"}); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+			var wg sync.WaitGroup
+			errs := make([]error, 2)
+			for i, id := range []int64{a.ID, b.ID} {
+				wg.Go(func() {
+					errs[i] = s.SetRole(ctx, id, samtal.RoleMember, audit.Entry{At: time.Now(), Action: "test"})
+				})
+			}
+			wg.Wait()
+			admins, _ := s.ListAccounts(ctx, account.Filter{Role: samtal.RoleAdmin, Limit: 100})
+			if len(admins) != 1 {
+				t.Fatalf("round %d: %d admins left (errors %v)", round, len(admins), errs)
+			}
+			if samtal.ErrorCode(errs[0]) != samtal.ECONFLICT && samtal.ErrorCode(errs[1]) != samtal.ECONFLICT {
+				t.Fatalf("round %d: neither demotion was refused: %v", round, errs)
+			}
+		}
+	})
+}
+
+func TestReplaceUnverifiedAndNameSearch(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := context.Background()
+		s := sqlstore.NewAccounts(db)
+		a := newAccount(t, s, "squat@example.org", samtal.RoleMember)
+		now := time.Now()
+		if err := s.CreateLinkToken(ctx, "old", account.LinkVerify, a.ID, now, now.Add(time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.ReplaceUnverified(ctx, a.ID, "Søren Østergaard", "owner-hash", now); err != nil {
+			t.Fatal(err)
+		}
+		got, hash, _ := s.AccountByEmail(ctx, "squat@example.org")
+		if got.Name != "Søren Østergaard" || hash != "owner-hash" {
+			t.Errorf("after replace: %+v %q", got, hash)
+		}
+		if _, err := s.ConsumeLink(ctx, "old", account.LinkVerify, now, ""); samtal.ErrorCode(err) != samtal.ENOTFOUND {
+			t.Errorf("the squatter's link still works: %v", err)
+		}
+		// Non-ASCII names are found case-insensitively on both engines.
+		if list, _ := s.ListAccounts(ctx, account.Filter{Query: "østergaard", Limit: 10}); len(list) != 1 {
+			t.Errorf("search for østergaard: %d results", len(list))
+		}
+		// A confirmed account is not replaced.
+		if err := s.CreateLinkToken(ctx, "v2", account.LinkVerify, a.ID, now, now.Add(time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.ConsumeLink(ctx, "v2", account.LinkVerify, now, ""); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.ReplaceUnverified(ctx, a.ID, "Thief", "thief-hash", now); samtal.ErrorCode(err) != samtal.ENOTFOUND {
+			t.Errorf("replace of a confirmed account: %v", err)
+		}
+	})
+}
+
+func TestSignUpJoinsAKnownPersonWithoutRenaming(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := context.Background()
+		p := &person.Person{Name: "Real Customer", Identities: []person.Identity{{Kind: person.KindEmail, Value: "known@example.org"}}}
+		if err := sqlstore.NewPersons(db).CreatePerson(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+		s := sqlstore.NewAccounts(db)
+		a := newAccount(t, s, "known@example.org", samtal.RoleMember)
+		if a.PersonID != p.ID {
+			t.Errorf("account person %d, want the known person %d", a.PersonID, p.ID)
+		}
+		got, err := sqlstore.NewPersons(db).PersonByID(ctx, p.ID)
+		if err != nil || got.Name != "Real Customer" {
+			t.Errorf("known person renamed: %+v %v", got, err)
+		}
+		// A second email of a person who has an account cannot start another.
+		q := &person.Person{Name: "Two Mails", Identities: []person.Identity{{Kind: person.KindEmail, Value: "first@example.org"}, {Kind: person.KindEmail, Value: "second@example.org"}}}
+		if err := sqlstore.NewPersons(db).CreatePerson(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+		newAccount(t, s, "first@example.org", samtal.RoleMember)
+		_, err = s.CreateAccount(ctx, account.NewAccount{Email: "second@example.org", Name: "X", Role: samtal.RoleMember,
+			Identity: person.Identity{Kind: person.KindEmail, Value: "second@example.org"}}, nil)
+		if samtal.ErrorCode(err) != samtal.ECONFLICT {
+			t.Errorf("second account for one person: %v", err)
 		}
 	})
 }

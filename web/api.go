@@ -87,7 +87,7 @@ func decodeJSON(r *http.Request, v any) error {
 		case errors.As(err, &mbe):
 			return errBodyTooLarge
 		case errors.As(err, &ute):
-			return &samtal.Error{Code: samtal.EMALFORMED, Message: "error.json_type", Field: ute.Field}
+			return &samtal.Error{Code: samtal.EINVALID, Message: "error.json_type", Field: ute.Field}
 		}
 		return &samtal.Error{Code: samtal.EMALFORMED, Message: "error.json_malformed"}
 	}

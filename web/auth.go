@@ -2,7 +2,7 @@ package web
 
 import (
 	"net/http"
-	"strings"
+	"net/url"
 
 	"github.com/samtal-dev/samtal"
 	"github.com/samtal-dev/samtal/account"
@@ -69,7 +69,7 @@ func (s *Server) signOut(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) confirmPage(w http.ResponseWriter, r *http.Request, title, message, button string) {
 	v := s.view(r, title)
-	v.Data = map[string]any{"Message": message, "Button": button, "Action": r.URL.Path}
+	v.Data = map[string]any{"Message": message, "Button": button, "Action": r.URL.EscapedPath()}
 	s.render(w, r, http.StatusOK, "confirm", v)
 }
 
@@ -131,7 +131,7 @@ func (s *Server) resetRequest(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) resetForm(w http.ResponseWriter, r *http.Request) {
 	v := s.view(r, "reset.title")
-	v.Data = map[string]any{"Action": r.URL.Path}
+	v.Data = map[string]any{"Action": r.URL.EscapedPath()}
 	s.render(w, r, http.StatusOK, "reset", v)
 }
 
@@ -139,7 +139,7 @@ func (s *Server) reset(w http.ResponseWriter, r *http.Request) {
 	acc, err := s.Accounts.ResetPassword(r.Context(), r.PathValue("token"), r.PostForm.Get("password"))
 	if samtal.ErrorCode(err) == samtal.EINVALID {
 		v := s.view(r, "reset.title")
-		v.Data = map[string]any{"Action": r.URL.Path}
+		v.Data = map[string]any{"Action": r.URL.EscapedPath()}
 		s.formError(w, r, "reset", v, err)
 		return
 	}
@@ -167,11 +167,11 @@ func (s *Server) switchLanguage(w http.ResponseWriter, r *http.Request) {
 		HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteLaxMode})
 	next := localPath(r.PostForm.Get("next"))
 	// Drop a one-time flash from the page the switch came from.
-	if i := strings.Index(next, "flash="); i > 0 {
-		next = strings.TrimRight(next[:i], "?&")
-		if next == "" {
-			next = "/"
-		}
+	if u, err := url.Parse(next); err == nil && u.Query().Has("flash") {
+		q := u.Query()
+		q.Del("flash")
+		u.RawQuery = q.Encode()
+		next = u.String()
 	}
 	http.Redirect(w, r, next, http.StatusSeeOther)
 }

@@ -73,6 +73,9 @@ func setRetryAfter(w http.ResponseWriter, err error) {
 func (s *Server) apiFail(w http.ResponseWriter, r *http.Request, err error) {
 	status, code, msg, field := s.describe(r, err)
 	setRetryAfter(w, err)
+	if status == http.StatusUnauthorized {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="samtal"`)
+	}
 	body := apiError{Error: apiErrorBody{Code: code, Message: msg, Field: field}}
 	if status >= 500 {
 		body.Error.RequestID = requestID(r)

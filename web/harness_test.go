@@ -46,7 +46,7 @@ func newHarness(t testing.TB, engine string) *harness {
 	logs := &lockedWriter{w: &strings.Builder{}}
 	log := slog.New(slog.NewTextHandler(logs, nil))
 	ob := sqlstore.NewOutbox(db)
-	obs := &outbox.Service{Store: ob, Log: log}
+	obs := &outbox.Service{Store: ob, Audit: sqlstore.NewAudit(db), Log: log}
 	h := &harness{t: t, db: db, outbox: ob, logs: logs}
 	h.ts = httptest.NewUnstartedServer(nil)
 	base := "http://" + h.ts.Listener.Addr().String()

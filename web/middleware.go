@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"path"
 	"runtime/debug"
 	"strconv"
 	"strings"
@@ -129,8 +130,16 @@ func (s *Server) crossOriginDenied(w http.ResponseWriter, r *http.Request) {
 // clientIP is the address a request came from.
 func (s *Server) clientIP(r *http.Request) string {
 	if s.TrustProxy {
-		if f := r.Header.Get("X-Forwarded-For"); f != "" {
-			return strings.TrimSpace(strings.Split(f, ",")[0])
+		// The proxy appends the address it saw; everything before it came
+		// from the client and proves nothing.
+		if f := r.Header.Values("X-Forwarded-For"); len(f) > 0 {
+			last := f[len(f)-1]
+			if i := strings.LastIndexByte(last, ','); i >= 0 {
+				last = last[i+1:]
+			}
+			if ip := strings.TrimSpace(last); ip != "" {
+				return ip
+			}
 		}
 	}
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
@@ -201,7 +210,7 @@ func (s *Server) wrap(rt route) http.Handler {
 				return
 			}
 		}
-		if rt.Kind == pageRoute && r.Method == http.MethodPost {
+		if rt.Kind == pageRoute && rt.Method == http.MethodPost {
 			if err := s.checkCSRF(r, st); err != nil {
 				s.fail(rt, w, r, err)
 				return
@@ -223,8 +232,8 @@ func (s *Server) authenticate(rt route, w http.ResponseWriter, r *http.Request, 
 			st.lang = s.Catalog.Match(r.Header.Get("Accept-Language"))
 			return nil
 		}
-		tok, ok := strings.CutPrefix(h, "Bearer ")
-		if !ok {
+		scheme, tok, ok := strings.Cut(h, " ")
+		if !ok || !strings.EqualFold(scheme, "Bearer") {
 			return &samtal.Error{Code: samtal.EUNAUTHORIZED, Message: "error.token_invalid"}
 		}
 		actor, acc, err := s.Accounts.AuthenticateToken(ctx, strings.TrimSpace(tok), ip)
@@ -240,6 +249,10 @@ func (s *Server) authenticate(rt route, w http.ResponseWriter, r *http.Request, 
 		switch samtal.ErrorCode(err) {
 		case "":
 			st.actor, st.session, st.account, st.csrf = actor, sess, acc, sess.CSRFToken
+			if sess.Refreshed {
+				sess.Token = c.Value
+				s.setSessionCookie(w, sess)
+			}
 		case samtal.EUNAUTHORIZED:
 			s.clearCookie(w, sessionCookie)
 		default:
@@ -326,11 +339,13 @@ func (s *Server) clearCookie(w http.ResponseWriter, name string) {
 // localPath returns next if it is a path on this site, else "/": redirects
 // after sign-in must not lead elsewhere.
 func localPath(next string) string {
-	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+	// Browsers read a backslash as a slash, and http.Redirect cleans the
+	// path, so "/./\evil" would become "/\evil": refuse both shapes.
+	if next == "" || !strings.HasPrefix(next, "/") || strings.ContainsAny(next, "\\\r\n\t") {
 		return "/"
 	}
 	u, err := url.Parse(next)
-	if err != nil || u.Host != "" || u.Scheme != "" {
+	if err != nil || u.Host != "" || u.Scheme != "" || strings.Contains(u.Path, "//") || strings.HasPrefix(path.Clean(u.Path), "//") {
 		return "/"
 	}
 	return next

@@ -20,7 +20,7 @@ func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Allow", strings.Join(s.allow[pattern], ", "))
 		err = &samtal.Error{Code: samtal.EMETHOD, Message: "error.method"}
 	}
-	if len(r.URL.Path) >= 5 && r.URL.Path[:5] == "/api/" {
+	if strings.HasPrefix(r.URL.Path, "/api/") {
 		s.apiFail(w, r, err)
 		return
 	}

@@ -3,12 +3,12 @@ package web
 import (
 	"bytes"
 	"fmt"
-	"html"
 	"html/template"
 	"io/fs"
 	"net/http"
 	"path"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -24,8 +24,9 @@ type pageTemplate struct{ byLang map[string]*template.Template }
 var staticT = regexp.MustCompile(`\{\{-?\s*\$?\.T\s+"([a-z0-9_.]+)"\s*-?\}\}`)
 
 // translateStatic replaces every {{.T "id"}} whose message has no
-// placeholders with its escaped text in lang, so that rendering a page does
-// not look up the same fixed strings on every request.
+// placeholders with the text in lang as a string constant, {{"…"}}, so that
+// rendering a page does not look up the same fixed strings on every request,
+// while html/template still escapes the text for its context.
 func translateStatic(src string, c *i18n.Catalog, lang string) string {
 	return staticT.ReplaceAllStringFunc(src, func(m string) string {
 		id := staticT.FindStringSubmatch(m)[1]
@@ -33,7 +34,7 @@ func translateStatic(src string, c *i18n.Catalog, lang string) string {
 		if !ok {
 			return m
 		}
-		return html.EscapeString(text)
+		return "{{" + strconv.Quote(text) + "}}"
 	})
 }
 
@@ -97,9 +98,21 @@ func (s *Server) view(r *http.Request, titleKey string) *view {
 	st := stateOf(r)
 	return &view{
 		s: s, Lang: st.lang, TitleKey: titleKey, Account: st.account, Actor: st.actor, CSRF: st.csrf,
-		Path: r.URL.RequestURI(), Community: s.CommunityName, Flash: r.URL.Query().Get("flash"),
+		Path: r.URL.RequestURI(), Community: s.CommunityName, Flash: s.flash(st.lang, r.URL.Query().Get("flash")),
 		Form: map[string]string{},
 	}
+}
+
+// flash returns a one-time message id from the URL if it is one of ours, so
+// that a link cannot put arbitrary text on the page.
+func (s *Server) flash(lang, id string) string {
+	if !strings.HasPrefix(id, "flash.") {
+		return ""
+	}
+	if _, ok := s.Catalog.Static(lang, id); !ok {
+		return ""
+	}
+	return id
 }
 
 // T translates a message id; pairs of arguments fill in its fields:

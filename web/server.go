@@ -76,7 +76,7 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	staticFS, _ := fs.Sub(assets, "static")
-	s.static = http.StripPrefix("/static/", http.FileServerFS(staticFS))
+	s.static = http.StripPrefix("/static/", http.FileServerFS(noDirs{staticFS}))
 
 	// A registry of our own, not the global default, so that two servers in
 	// one process (tests) do not collide.
@@ -107,12 +107,29 @@ func New(cfg Config) (*Server, error) {
 		s.allow[rt.Path] = append(s.allow[rt.Path], rt.Method)
 	}
 	mux.Handle("GET /static/", s.static)
-	mux.HandleFunc("/", s.notFound)
+	// Unknown paths go through the middleware too, so that the 404 page knows
+	// who is signed in and its forms work.
+	mux.Handle("/", s.wrap(route{Method: "*", Path: "/", Kind: pageRoute, Handler: s.notFound}))
 
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(s.crossOriginDenied))
 	s.handler = s.recoverPanics(s.securityHeaders(cop.Handler(mux)))
 	return s, nil
+}
+
+// noDirs hides directories, so that /static/ lists nothing.
+type noDirs struct{ fs.FS }
+
+func (n noDirs) Open(name string) (fs.File, error) {
+	f, err := n.FS.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	if st, err := f.Stat(); err != nil || st.IsDir() {
+		f.Close()
+		return nil, fs.ErrNotExist
+	}
+	return f, nil
 }
 
 // ServeHTTP implements http.Handler.

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/samtal-dev/samtal"
 	"github.com/samtal-dev/samtal/account"
@@ -231,8 +232,10 @@ func TestSignUpVerifySignIn(t *testing.T) {
 				t.Errorf("settings after verifying: %d", res.StatusCode)
 			}
 			// The link works once.
-			if res := h.client().post(link, url.Values{"csrf": {strings.Repeat("x", 32)}}); res.StatusCode == http.StatusSeeOther {
-				t.Error("the link worked twice")
+			again := h.client()
+			again.get(link)
+			if res := again.post(link, nil); res.StatusCode != http.StatusNotFound {
+				t.Errorf("the link used a second time: %d, want 404", res.StatusCode)
 			}
 			// Signing out ends the session in the database: the old cookie is dead.
 			cookie := sessionOf(t, c)
@@ -286,15 +289,24 @@ func TestSessionCookieFlags(t *testing.T) {
 		t.Fatal("no session cookie set")
 	}
 	// Behind https, cookies are Secure and HSTS is on.
+	// Behind https, every cookie is Secure and HSTS is on.
 	h.srv.secure = true
-	res = c.get("/signin")
+	fresh := h.client()
+	res = fresh.get("/signin")
 	if res.Header.Get("Strict-Transport-Security") == "" {
 		t.Error("no HSTS behind https")
 	}
-	for _, ck := range res.Cookies() {
+	res2 := fresh.post("/signin", url.Values{"email": {"flag@example.org"}, "password": {testPassword}})
+	cookies := append(res.Cookies(), res2.Cookies()...)
+	names := map[string]bool{}
+	for _, ck := range cookies {
+		names[ck.Name] = true
 		if !ck.Secure {
 			t.Errorf("cookie %s not Secure behind https", ck.Name)
 		}
+	}
+	if !names[csrfCookie] || !names[sessionCookie] {
+		t.Errorf("cookies set behind https: %v, want the CSRF and the session cookie", names)
 	}
 }
 
@@ -360,8 +372,10 @@ func TestResetDoesNotRevealAccounts(t *testing.T) {
 	if res := other.get("/settings"); res.StatusCode != http.StatusSeeOther {
 		t.Errorf("another session survived the reset: %d", res.StatusCode)
 	}
-	if res := h.client().post(link, url.Values{"csrf": {strings.Repeat("x", 32)}, "password": {"yet another passphrase"}}); res.StatusCode == http.StatusSeeOther {
-		t.Error("reset link worked twice")
+	again := h.client()
+	again.get(link)
+	if res := again.post(link, url.Values{"password": {"yet another passphrase"}}); res.StatusCode != http.StatusNotFound {
+		t.Errorf("reset link used a second time: %d, want 404", res.StatusCode)
 	}
 }
 
@@ -673,6 +687,10 @@ func TestLocalPath(t *testing.T) {
 		{"//evil.example", "/"},
 		{`/\evil.example`, "/"},
 		{"javascript:alert(1)", "/"},
+		{`/./\evil.example/x`, "/"},
+		{`/../\evil.example`, "/"},
+		{"/.//evil.example", "/"},
+		{"/a/../b", "/a/../b"},
 	}
 	for _, tt := range tests {
 		if got := localPath(tt.in); got != tt.want {
@@ -695,7 +713,7 @@ func TestAPIUpdateMe(t *testing.T) {
 				{"not json", `{"name":`, "", 400, []string{`"code":"malformed"`}},
 				{"two objects", `{"name":"A"}{"name":"B"}`, "", 400, []string{`"code":"malformed"`}},
 				{"unknown field", `{"role":"admin"}`, "", 400, []string{`"code":"malformed"`}},
-				{"wrong type", `{"name":42}`, "", 400, []string{`"field":"name"`}},
+				{"wrong type", `{"name":42}`, "", 422, []string{`"code":"invalid"`, `"field":"name"`}},
 				{"empty name", `{"name":"  "}`, "", 422, []string{`"code":"invalid"`, `"field":"name"`, `"message":"Please give a name."`}},
 				{"bad locale, in German", `{"locale":"xx"}`, "de", 422, []string{`"field":"locale"`, `Sprachen`}},
 				{"too large", `{"name":"` + strings.Repeat("a", maxBody) + `"}`, "", 413, []string{`"code":"too_large"`}},
@@ -753,5 +771,154 @@ func TestReadyzBeforeMigration(t *testing.T) {
 				t.Errorf("after migrating: %d %s", res.StatusCode, res.body)
 			}
 		})
+	}
+}
+
+func TestPerAddressLimitsBehindAProxy(t *testing.T) {
+	h := newHarness(t, "sqlite")
+	h.srv.TrustProxy = true
+	signUp := func(i int, forwarded string) int {
+		c := h.client()
+		c.get("/signup")
+		form := url.Values{"email": {fmt.Sprintf("p%d@example.org", i)}, "name": {"P"}, "password": {testPassword}, "csrf": {c.csrf}}
+		req, _ := http.NewRequest("POST", h.ts.URL+"/signup", strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Origin", h.ts.URL)
+		// The client makes up the first entries; the proxy appends the last.
+		req.Header.Set("X-Forwarded-For", forwarded)
+		return c.do(req).StatusCode
+	}
+	for i := 0; i < 10; i++ {
+		if code := signUp(i, fmt.Sprintf("10.0.0.%d, 203.0.113.7", i)); code != 200 {
+			t.Fatalf("sign-up %d: %d", i, code)
+		}
+	}
+	if code := signUp(10, "10.0.0.99, 203.0.113.7"); code != http.StatusTooManyRequests {
+		t.Errorf("11th sign-up from one address with a made-up prefix: %d, want 429", code)
+	}
+	if code := signUp(11, "198.51.100.1"); code != 200 {
+		t.Errorf("another address: %d", code)
+	}
+	// IPv6 clients count per /64.
+	for i := 0; i < 10; i++ {
+		if code := signUp(100+i, fmt.Sprintf("2001:db8:1:2::%x", i+1)); code != 200 {
+			t.Fatalf("IPv6 sign-up %d: %d", i, code)
+		}
+	}
+	if code := signUp(200, "2001:db8:1:2:ffff::1"); code != http.StatusTooManyRequests {
+		t.Errorf("11th sign-up from one IPv6 /64: %d, want 429", code)
+	}
+}
+
+func TestFlashAndNotFound(t *testing.T) {
+	h := newHarness(t, "sqlite")
+	h.addUser("lost@example.org", samtal.RoleMember)
+	c := h.client()
+	if res := c.get("/?flash=Your+account+is+locked.+Sign+in+at+evil.example"); strings.Contains(res.body, `class="flash"`) {
+		t.Error("a made-up flash text is shown")
+	}
+	if res := c.get("/?flash=flash.saved"); !strings.Contains(res.body, "Saved.") {
+		t.Error("a real flash is not shown")
+	}
+	if res := c.get("/static/"); res.StatusCode != 404 || strings.Contains(res.body, "style.css") {
+		t.Errorf("/static/ lists files: %d", res.StatusCode)
+	}
+	// A 404 page knows who is signed in, and its language switch works.
+	c.signIn("lost@example.org")
+	res := c.get("/no/such/page")
+	if res.StatusCode != 404 || !strings.Contains(res.body, "Sign out") {
+		t.Errorf("404 page: %d, signed-in header missing", res.StatusCode)
+	}
+	if res := c.post("/lang", url.Values{"lang": {"de"}, "next": {"/no/such/page?flash=flash.saved&x=1"}}); res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/no/such/page?x=1" {
+		t.Errorf("language switch from a 404 page: %d %q", res.StatusCode, res.Header.Get("Location"))
+	}
+}
+
+func TestSignInLinkThenSetPassword(t *testing.T) {
+	h := newHarness(t, "sqlite")
+	_, link, err := h.accounts.AddUser(cli(), account.AddUserInput{Email: "nopw@example.org", Name: "No Password", Role: samtal.RoleAgent})
+	if err != nil || link == "" {
+		t.Fatalf("add user: %q %v", link, err)
+	}
+	u, _ := url.Parse(link)
+	c := h.client()
+	c.get(u.Path)
+	if res := c.post(u.Path, nil); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("sign-in link: %d", res.StatusCode)
+	}
+	c.get("/settings")
+	if res := c.post("/settings/password", url.Values{"new_password": {"my first password"}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("first password: %d %.300s", res.StatusCode, res.body)
+	}
+	other := h.client()
+	other.get("/signin")
+	if res := other.post("/signin", url.Values{"email": {"nopw@example.org"}, "password": {"my first password"}}); res.StatusCode != http.StatusSeeOther {
+		t.Errorf("sign-in with the new password: %d", res.StatusCode)
+	}
+	// With a password set, changing it needs the current one.
+	c.get("/settings")
+	if res := c.post("/settings/password", url.Values{"new_password": {"another password!"}}); res.StatusCode != 422 {
+		t.Errorf("change without the current password: %d", res.StatusCode)
+	}
+}
+
+func TestSignUpTakesOverAnUnconfirmedAccount(t *testing.T) {
+	h := newHarness(t, "sqlite")
+	squatter := h.client()
+	squatter.get("/signup")
+	squatter.post("/signup", url.Values{"email": {"owner@example.org"}, "name": {"Visit evil.example now"}, "password": {"squatter password"}})
+	first := linkIn(t, h.lastMailTo("owner@example.org"))
+	if strings.Contains(h.lastMailTo("owner@example.org").Text, "evil.example") {
+		t.Error("the verification mail carries the name the visitor typed")
+	}
+	owner := h.client()
+	owner.get("/signup")
+	owner.post("/signup", url.Values{"email": {"owner@example.org"}, "name": {"The Owner"}, "password": {"owner password!"}})
+	second := linkIn(t, h.lastMailTo("owner@example.org"))
+	if first == second {
+		t.Fatal("no new link after the second sign-up")
+	}
+	owner.get(second)
+	if res := owner.post(second, nil); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("owner confirms: %d", res.StatusCode)
+	}
+	squatter.get(first)
+	if res := squatter.post(first, nil); res.StatusCode != http.StatusNotFound {
+		t.Errorf("the squatter's link still works: %d", res.StatusCode)
+	}
+	c := h.client()
+	c.get("/signin")
+	if res := c.post("/signin", url.Values{"email": {"owner@example.org"}, "password": {"squatter password"}}); res.StatusCode == http.StatusSeeOther {
+		t.Error("the squatter's password signs in")
+	}
+	if acc, _, _ := sqlstoreAccount(h, "owner@example.org"); acc.Name != "The Owner" {
+		t.Errorf("name %q", acc.Name)
+	}
+}
+
+func TestOutboxHidesSentLinks(t *testing.T) {
+	h := newHarness(t, "sqlite")
+	h.addUser("root@example.org", samtal.RoleAdmin)
+	h.addUser("victim@example.org", samtal.RoleMember)
+	c := h.client()
+	c.get("/reset")
+	c.post("/reset", url.Values{"email": {"victim@example.org"}})
+	m := h.lastMailTo("victim@example.org")
+	secret := strings.TrimPrefix(linkIn(t, m), "/reset/")
+	admin := h.client()
+	admin.signIn("root@example.org")
+	// Kept mail (no SMTP server) is shown whole: it reaches nobody otherwise.
+	if res := admin.get("/admin/outbox"); !strings.Contains(res.body, secret) {
+		t.Error("kept mail not shown whole")
+	}
+	if err := h.outbox.MarkMailAttempt(context.Background(), m.ID, "sent", "", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if res := admin.get("/admin/outbox"); strings.Contains(res.body, secret) || !strings.Contains(res.body, "/reset/…") {
+		t.Error("a sent mail's reset link is readable in the outbox")
+	}
+	entries, _ := h.srv.Audit.List(cli(), audit.Filter{Action: "outbox.read"})
+	if len(entries) != 2 {
+		t.Errorf("outbox reads audited: %d, want 2", len(entries))
 	}
 }

@@ -284,7 +284,7 @@ func open(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 		sender = smtp
 	}
 	accounts := sqlstore.NewAccounts(db)
-	a.outbox = &outbox.Service{Store: sqlstore.NewOutbox(db), Sender: sender, Log: log}
+	a.outbox = &outbox.Service{Store: sqlstore.NewOutbox(db), Sender: sender, Audit: sqlstore.NewAudit(db), Log: log}
 	a.accounts = &account.Service{
 		Store: accounts, Audit: sqlstore.NewAudit(db), Limiter: sqlstore.NewLimiter(db),
 		Mailer: a.outbox, Translator: a.catalog, BaseURL: a.baseURL,

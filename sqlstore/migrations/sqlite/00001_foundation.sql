@@ -10,6 +10,8 @@ CREATE TABLE settings (
 CREATE TABLE persons (
     id          INTEGER PRIMARY KEY,
     name        TEXT NOT NULL DEFAULT '',
+    -- name folded in Go: SQLite's LOWER folds ASCII only.
+    name_lower  TEXT NOT NULL DEFAULT '',
     locale      TEXT NOT NULL DEFAULT '',
     merged_into INTEGER REFERENCES persons(id),
     created_at  INTEGER NOT NULL,
