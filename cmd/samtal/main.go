@@ -20,6 +20,8 @@ import (
 	"syscall"
 	"time"
 
+	"golang.org/x/term"
+
 	"github.com/samtal-dev/samtal"
 	"github.com/samtal-dev/samtal/account"
 	"github.com/samtal-dev/samtal/audit"
@@ -157,7 +159,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		fmt.Fprintf(stdout, "backup written to %s\n", to)
 		return nil
 	case "user add":
-		password, err := readPassword(stdin)
+		password, err := readPassword(stdin, stderr)
 		if err != nil {
 			return err
 		}
@@ -209,13 +211,14 @@ func describe(c *i18n.Catalog, err error) error {
 	return err
 }
 
-// readPassword reads one line from stdin; an empty line or a terminal with
-// nothing typed means no password.
-func readPassword(r io.Reader) (string, error) {
-	if f, ok := r.(*os.File); ok {
-		if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
-			fmt.Fprint(os.Stderr, "password (empty for a one-time sign-in link): ")
-		}
+// readPassword reads one line from stdin; an empty line means no password.
+// On a terminal it asks, without echoing what is typed.
+func readPassword(r io.Reader, prompt io.Writer) (string, error) {
+	if f, ok := r.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		fmt.Fprint(prompt, "password (empty for a one-time sign-in link): ")
+		b, err := term.ReadPassword(int(f.Fd()))
+		fmt.Fprintln(prompt)
+		return string(b), err
 	}
 	line, err := bufio.NewReader(r).ReadString('\n')
 	if err != nil && !errors.Is(err, io.EOF) {
