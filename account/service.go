@@ -5,6 +5,7 @@ import (
 	"net/netip"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -56,6 +57,39 @@ type Service struct {
 
 	dummyOnce sync.Once
 	dummyHash string
+
+	// tokens remembers recently authenticated API tokens for TokenCacheTTL,
+	// so that a client making many calls does not cost a database read on
+	// each. This node forgets an entry at once when the token is revoked or
+	// its account changes; other nodes within the TTL.
+	tokens        sync.Map // token hash → cachedToken
+	tokenCount    atomic.Int64
+	TokenCacheTTL time.Duration
+}
+
+type cachedToken struct {
+	actor samtal.Actor
+	acc   *Account
+	id    int64
+	until time.Time
+}
+
+// maxCachedTokens bounds the token cache; past it, the cache starts over.
+const maxCachedTokens = 10000
+
+// DefaultTokenCacheTTL is how long a node trusts a token it checked.
+const DefaultTokenCacheTTL = time.Second
+
+// forget drops cached tokens of an account (accountID) or one token
+// (tokenID); zero matches nothing.
+func (s *Service) forget(accountID, tokenID int64) {
+	s.tokens.Range(func(k, v any) bool {
+		if c := v.(cachedToken); c.acc.ID == accountID || c.id == tokenID {
+			s.tokens.Delete(k)
+			s.tokenCount.Add(-1)
+		}
+		return true
+	})
 }
 
 func (s *Service) now() time.Time {
@@ -359,18 +393,36 @@ func (s *Service) AuthenticateToken(ctx context.Context, secret, ip string) (sam
 	if secret == "" {
 		return samtal.Actor{}, nil, errSignInRequired
 	}
-	acc, tok, err := s.Store.AccountByAPITokenHash(ctx, HashSecret(secret))
+	hash := HashSecret(secret)
+	now := s.now()
+	if v, ok := s.tokens.Load(hash); ok {
+		if c := v.(cachedToken); now.Before(c.until) {
+			actor := c.actor
+			actor.IP = ip
+			acc := *c.acc // a copy: callers may change theirs
+			return actor, &acc, nil
+		}
+	}
+	acc, tok, err := s.Store.AccountByAPITokenHash(ctx, hash)
 	if samtal.ErrorCode(err) == samtal.ENOTFOUND {
 		return samtal.Actor{}, nil, &samtal.Error{Code: samtal.EUNAUTHORIZED, Message: "error.token_invalid"}
 	} else if err != nil {
 		return samtal.Actor{}, nil, err
 	}
-	now := s.now()
 	if now.Sub(tok.LastUsedAt) > tokenTouchEvery {
 		// Best effort: "last used" is information, not a rule.
 		_ = s.Store.TouchAPIToken(ctx, tok.ID, now)
 	}
-	return samtal.Actor{AccountID: acc.ID, PersonID: acc.PersonID, Role: acc.Role, Via: "token", IP: ip}, acc, nil
+	actor := samtal.Actor{AccountID: acc.ID, PersonID: acc.PersonID, Role: acc.Role, Via: "token", IP: ip}
+	if s.TokenCacheTTL > 0 {
+		if s.tokenCount.Add(1) > maxCachedTokens {
+			s.tokens.Clear()
+			s.tokenCount.Store(1)
+		}
+		cached := *acc
+		s.tokens.Store(hash, cachedToken{actor: actor, acc: &cached, id: tok.ID, until: now.Add(s.TokenCacheTTL)})
+	}
+	return actor, acc, nil
 }
 
 // SignOut ends a session in the database.
@@ -455,6 +507,7 @@ func (s *Service) UpdateProfile(ctx context.Context, name, locale string) error 
 	if err := CheckLocale(locale); err != nil {
 		return err
 	}
+	defer s.forget(a.AccountID, 0)
 	return s.Store.UpdateProfile(ctx, a.AccountID, name, locale)
 }
 
@@ -569,6 +622,7 @@ func (s *Service) RevokeToken(ctx context.Context, id int64) error {
 	if err := s.Store.RevokeAPIToken(ctx, a.AccountID, id, s.now()); err != nil {
 		return err
 	}
+	s.forget(0, id)
 	return s.auditStaff(ctx, "token.revoke", a.AccountID, map[string]any{"token_id": id})
 }
 
@@ -664,5 +718,6 @@ func (s *Service) ChangeRole(ctx context.Context, id int64, r samtal.Role) error
 	}
 	// The store refuses to remove the last admin, inside its transaction.
 	e := audit.New(ctx, "account.role_change", "account", id, map[string]any{"role": acc.Role}, map[string]any{"role": r})
+	defer s.forget(id, 0)
 	return s.Store.SetRole(ctx, id, r, e)
 }

@@ -167,3 +167,49 @@ func TestPasswordHash(t *testing.T) {
 		t.Error("unknown hash format accepted")
 	}
 }
+
+// TestTokenCache checks what the token cache may and may not remember: a
+// revoke or a role change on this node counts at once; another node trusts
+// its cache for at most the TTL.
+func TestTokenCache(t *testing.T) {
+	a, _, clk := newService(t)
+	a.TokenCacheTTL = time.Second
+	b := &account.Service{Store: a.Store, Audit: a.Audit, Limiter: a.Limiter, Mailer: a.Mailer, Translator: a.Translator,
+		Now: clk.Now, TokenCacheTTL: time.Second} // a second node on the same store
+	cli := samtal.WithActor(context.Background(), samtal.Actor{Role: samtal.RoleAdmin, Via: "cli"})
+	if _, _, err := a.AddUser(cli, account.AddUserInput{Email: "boss@example.org", Name: "Boss", Role: samtal.RoleAdmin, Password: "long enough pass"}); err != nil {
+		t.Fatal(err)
+	}
+	acc, _, err := a.AddUser(cli, account.AddUserInput{Email: "ed@example.org", Name: "Ed", Role: samtal.RoleModerator, Password: "long enough pass"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, err := a.CreateTokenFor(cli, "ed@example.org", "script")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []*account.Service{a, b} {
+		if actor, _, err := s.AuthenticateToken(context.Background(), tok.Secret, ""); err != nil || actor.Role != samtal.RoleModerator {
+			t.Fatalf("first use: %+v %v", actor, err)
+		}
+	}
+	// A role change on node a counts on a at once.
+	if err := a.ChangeRole(cli, acc.ID, samtal.RoleMember); err != nil {
+		t.Fatal(err)
+	}
+	if actor, _, _ := a.AuthenticateToken(context.Background(), tok.Secret, ""); actor.Role != samtal.RoleMember {
+		t.Errorf("node a after the role change: %s", actor.Role)
+	}
+	// Revoking on a: a refuses at once, b within the TTL.
+	ed := samtal.WithActor(context.Background(), samtal.Actor{AccountID: acc.ID, Role: samtal.RoleMember, Via: "test"})
+	if err := a.RevokeToken(ed, tok.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := a.AuthenticateToken(context.Background(), tok.Secret, ""); samtal.ErrorCode(err) != samtal.EUNAUTHORIZED {
+		t.Errorf("node a after revoke: %v", err)
+	}
+	clk.now = clk.now.Add(time.Second + time.Millisecond)
+	if _, _, err := b.AuthenticateToken(context.Background(), tok.Secret, ""); samtal.ErrorCode(err) != samtal.EUNAUTHORIZED {
+		t.Errorf("node b after the TTL: %v", err)
+	}
+}

@@ -138,6 +138,11 @@ func openPostgres(ctx context.Context, dsn string) (*DB, error) {
 		return nil, fmt.Errorf("open postgres: %w", err)
 	}
 	sqldb := stdlib.OpenDBFromPool(pool)
+	// Keep database/sql's idle connections as many as the pool's: with its
+	// default of two, busy servers close and reopen connections and lose
+	// their prepared statements each time.
+	sqldb.SetMaxOpenConns(int(cfg.MaxConns))
+	sqldb.SetMaxIdleConns(int(cfg.MaxConns))
 	db := &DB{Engine: Postgres, read: sqldb, write: sqldb, PgPool: pool}
 	locker, err := lock.NewPostgresSessionLocker()
 	if err != nil {

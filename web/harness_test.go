@@ -52,7 +52,7 @@ func newHarness(t testing.TB, engine string) *harness {
 	base := "http://" + h.ts.Listener.Addr().String()
 	h.accounts = &account.Service{
 		Store: sqlstore.NewAccounts(db), Audit: sqlstore.NewAudit(db), Limiter: sqlstore.NewLimiter(db),
-		Mailer: obs, Translator: cat, BaseURL: base,
+		Mailer: obs, Translator: cat, BaseURL: base, TokenCacheTTL: account.DefaultTokenCacheTTL,
 	}
 	h.srv, err = New(Config{
 		Accounts: h.accounts, Audit: &audit.Service{Store: sqlstore.NewAudit(db)}, Outbox: obs,

@@ -291,6 +291,7 @@ func open(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 	a.accounts = &account.Service{
 		Store: accounts, Audit: sqlstore.NewAudit(db), Limiter: sqlstore.NewLimiter(db),
 		Mailer: a.outbox, Translator: a.catalog, BaseURL: a.baseURL,
+		TokenCacheTTL: account.DefaultTokenCacheTTL,
 	}
 	a.campaigns = &campaign.Service{Store: sqlstore.NewCampaigns(db)}
 	a.queue, err = jobs.New(db, jobs.Config{Outbox: a.outbox, Maintenance: accounts.DeleteExpired, Log: log})
