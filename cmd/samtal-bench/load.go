@@ -105,6 +105,9 @@ func loadClient(ctx context.Context, client *http.Client, sc scenario, base stri
 		}
 		// The request carries no body, so it may be sent again once the
 		// previous response's body is closed.
+		if sc.vary != nil {
+			sc.vary(req)
+		}
 		status, err := send(client, req)
 		took := time.Since(t0)
 		if t0.Before(measureFrom) {

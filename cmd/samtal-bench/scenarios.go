@@ -14,6 +14,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"time"
 )
 
@@ -26,6 +27,9 @@ type scenario struct {
 	want    int // the expected status; anything else counts as an error
 	// check, if set, looks at the body of the first response (the probe).
 	check func(body []byte) error
+	// vary, if set, changes the request before each send (safe for
+	// concurrent use).
+	vary func(req *http.Request)
 }
 
 // get returns a request builder for GET path with the given headers.
@@ -52,6 +56,7 @@ func trivialScenario() scenario {
 type fixture struct {
 	seed          *seeded
 	sessionCookie string // "samtal_session=…" from a real sign-in
+	nextToken     atomic.Int64
 }
 
 // samtalScenarios are the scenarios run against samtal, in order. New
@@ -75,6 +80,18 @@ func samtalScenarios(fx *fixture) []scenario {
 					return fmt.Errorf("/api/v1/me: email %q, want %q", me.Email, fx.seed.Email)
 				}
 				return nil
+			},
+		},
+		{
+			// Many integrators at once: each call uses the next of many
+			// tokens, so that no node-local cache helps and every call reads
+			// the store.
+			name:    "api-me-many-tokens",
+			request: get("/api/v1/me", http.Header{"Authorization": {"Bearer " + fx.seed.Token}}),
+			want:    http.StatusOK,
+			vary: func(req *http.Request) {
+				i := fx.nextToken.Add(1) % int64(len(fx.seed.Tokens))
+				req.Header["Authorization"] = []string{"Bearer " + fx.seed.Tokens[i]}
 			},
 		},
 		{

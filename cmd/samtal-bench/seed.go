@@ -31,9 +31,10 @@ const seedWorkers = 8
 
 // seeded is what the scenarios know about the seeded store.
 type seeded struct {
-	Email    string // a verified member…
-	Password string // …with this password
-	Token    string // and this personal API token
+	Email    string   // a verified member…
+	Password string   // …with this password
+	Token    string   // and this personal API token
+	Tokens   []string // one token of each of many members, for the many-tokens scenario
 	Took     time.Duration
 }
 
@@ -88,7 +89,36 @@ func fill(ctx context.Context, db *sqlstore.DB, accounts int) (*seeded, error) {
 	if err != nil {
 		return nil, fmt.Errorf("seed: api token: %w", err)
 	}
-	return &seeded{Email: benchEmail, Password: benchPassword, Token: tok.Secret}, nil
+	tokens, err := createTokens(ctx, store, accounts)
+	if err != nil {
+		return nil, err
+	}
+	return &seeded{Email: benchEmail, Password: benchPassword, Token: tok.Secret, Tokens: tokens}, nil
+}
+
+// tokensPerMember is how many tokens each member gets for the many-tokens
+// scenario: enough that a token comes round less than once a second.
+const tokensPerMember = 3
+
+// createTokens gives every member tokensPerMember API tokens, stored the way
+// the service stores them (only the hash), and returns the secrets.
+func createTokens(ctx context.Context, store *sqlstore.Accounts, accounts int) ([]string, error) {
+	list, err := store.ListAccounts(ctx, account.Filter{Limit: accounts + 1})
+	if err != nil {
+		return nil, fmt.Errorf("seed: list accounts: %w", err)
+	}
+	var secrets []string
+	for _, a := range list {
+		for i := range tokensPerMember {
+			secret := fmt.Sprintf("smt_bench_%d_%d_%d", a.ID, i, time.Now().UnixNano())
+			t := &account.APIToken{AccountID: a.ID, Name: "bench", CreatedAt: time.Now()}
+			if err := store.CreateAPIToken(ctx, t, account.HashSecret(secret)); err != nil {
+				return nil, fmt.Errorf("seed: token: %w", err)
+			}
+			secrets = append(secrets, secret)
+		}
+	}
+	return secrets, nil
 }
 
 // createMembers creates n verified members member000001@bench.example … with
