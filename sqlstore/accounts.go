@@ -383,7 +383,7 @@ func (s *Accounts) TouchAPIToken(ctx context.Context, id int64, at time.Time) er
 
 // ListAPITokens implements account.Store.
 func (s *Accounts) ListAPITokens(ctx context.Context, accountID int64) ([]*account.APIToken, error) {
-	rows, err := s.db.read.QueryContext(ctx,
+	rows, err := s.db.readRows(ctx,
 		`SELECT id, name, created_at, last_used_at, revoked_at FROM api_tokens WHERE account_id = $1 ORDER BY id DESC`, accountID)
 	if err != nil {
 		return nil, err

@@ -71,7 +71,7 @@ func (s *Campaigns) ListCampaigns(ctx context.Context, visibilities []string) ([
 	for i, v := range visibilities {
 		args[i], ph[i] = v, "$"+strconv.Itoa(i+1)
 	}
-	rows, err := s.db.read.QueryContext(ctx,
+	rows, err := s.db.readRows(ctx,
 		`SELECT `+campaignColumns+` FROM campaigns WHERE visibility IN (`+strings.Join(ph, ",")+`) ORDER BY id DESC LIMIT 100`, args...)
 	if err != nil {
 		return nil, err
@@ -90,7 +90,7 @@ func (s *Campaigns) ListCampaigns(ctx context.Context, visibilities []string) ([
 	if err := rows.Err(); err != nil || len(out) == 0 {
 		return out, err
 	}
-	qrows, err := s.db.read.QueryContext(ctx,
+	qrows, err := s.db.readRows(ctx,
 		`SELECT q.id, q.campaign_id, q.position, q.text, q.help FROM questions q
 		 WHERE q.campaign_id IN (SELECT id FROM campaigns WHERE visibility IN (`+strings.Join(ph, ",")+`) ORDER BY id DESC LIMIT 100)
 		 ORDER BY q.campaign_id, q.position`, args...)
@@ -121,11 +121,15 @@ func scanQuestions(rows *sql.Rows, add func(campaign.Question)) error {
 
 // CampaignBySlug implements campaign.Store.
 func (s *Campaigns) CampaignBySlug(ctx context.Context, slug string) (*campaign.Campaign, error) {
-	c, err := scanCampaign(s.db.read.QueryRowContext(ctx, `SELECT `+campaignColumns+` FROM campaigns WHERE slug = $1`, slug))
+	row, err := s.db.readRow(ctx, `SELECT `+campaignColumns+` FROM campaigns WHERE slug = $1`, slug)
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.db.read.QueryContext(ctx, `SELECT id, campaign_id, position, text, help FROM questions WHERE campaign_id = $1 ORDER BY position`, c.ID)
+	c, err := scanCampaign(row)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.db.readRows(ctx, `SELECT id, campaign_id, position, text, help FROM questions WHERE campaign_id = $1 ORDER BY position`, c.ID)
 	if err != nil {
 		return nil, err
 	}

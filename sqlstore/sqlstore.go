@@ -226,6 +226,16 @@ func (db *DB) readRow(ctx context.Context, q string, args ...any) (*sql.Row, err
 	return st.QueryRowContext(ctx, args...), nil
 }
 
+// readRows runs a read of many rows through a statement prepared once. Only
+// for queries whose text is fixed (or has a few shapes): each text is kept.
+func (db *DB) readRows(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	st, err := db.prepared(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	return st.QueryContext(ctx, args...)
+}
+
 // prepared returns the read pool's prepared statement for q.
 func (db *DB) prepared(ctx context.Context, q string) (*sql.Stmt, error) {
 	if st, ok := db.stmts.Load(q); ok {

@@ -62,3 +62,29 @@ func BenchmarkSignInPage(b *testing.B) {
 		}
 	})
 }
+
+func BenchmarkSettingsPage(b *testing.B) {
+	h, _ := benchHarness(b)
+	c := h.client()
+	c.signIn("bench@example.org")
+	var cookie string
+	for _, k := range c.http.Jar.Cookies(mustURL(h.ts.URL)) {
+		if k.Name == sessionCookie {
+			cookie = k.Name + "=" + k.Value
+		}
+	}
+	b.ReportAllocs()
+	b.SetParallelism(16)
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		req := httptest.NewRequest("GET", "/settings", nil)
+		req.Header.Set("Cookie", cookie)
+		for pb.Next() {
+			rec := httptest.NewRecorder()
+			h.srv.ServeHTTP(rec, req)
+			if rec.Code != http.StatusOK {
+				b.Fatalf("status %d", rec.Code)
+			}
+		}
+	})
+}
