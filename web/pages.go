@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -156,10 +157,7 @@ func (s *Server) adminAccounts(w http.ResponseWriter, r *http.Request) {
 	}
 	v := s.view(r, "admin.accounts")
 	v.Form["role"], v.Form["q"] = q.Get("role"), q.Get("q")
-	next := ""
-	if len(list) == 50 {
-		next = strconv.FormatInt(list[len(list)-1].ID, 10)
-	}
+	next := nextCursor(list, 50, func(a *account.Account) int64 { return a.ID })
 	v.Data = map[string]any{"Accounts": list, "Roles": samtal.Roles, "Next": next}
 	s.render(w, r, http.StatusOK, "admin_accounts", v)
 }
@@ -180,13 +178,22 @@ func (s *Server) adminAccountRole(w http.ResponseWriter, r *http.Request) {
 func (s *Server) adminAudit(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	f := audit.Filter{Action: q.Get("action"), TargetKind: q.Get("target_kind"), TargetID: q.Get("target_id"), Limit: 50}
-	f.ActorID, _ = strconv.ParseInt(q.Get("actor"), 10, 64)
 	f.BeforeID, _ = strconv.ParseInt(q.Get("before"), 10, 64)
-	if t, err := time.Parse("2006-01-02", q.Get("since")); err == nil {
-		f.Since = t
+	var err error
+	if f.ActorID, err = optionalInt(q, "actor"); err != nil {
+		s.pageFail(w, r, err)
+		return
 	}
-	if t, err := time.Parse("2006-01-02", q.Get("until")); err == nil {
-		f.Until = t.AddDate(0, 0, 1)
+	if f.Since, err = optionalDate(q, "since"); err != nil {
+		s.pageFail(w, r, err)
+		return
+	}
+	if f.Until, err = optionalDate(q, "until"); err != nil {
+		s.pageFail(w, r, err)
+		return
+	}
+	if !f.Until.IsZero() {
+		f.Until = f.Until.AddDate(0, 0, 1) // until the end of that day
 	}
 	list, err := s.Audit.List(r.Context(), f)
 	if err != nil {
@@ -197,11 +204,7 @@ func (s *Server) adminAudit(w http.ResponseWriter, r *http.Request) {
 	for _, k := range []string{"action", "actor", "target_kind", "target_id", "since", "until"} {
 		v.Form[k] = q.Get(k)
 	}
-	next := ""
-	if len(list) == f.Limit {
-		next = strconv.FormatInt(list[len(list)-1].ID, 10)
-	}
-	v.Data = map[string]any{"Entries": list, "Next": next}
+	v.Data = map[string]any{"Entries": list, "Next": nextCursor(list, f.Limit, func(e audit.Entry) int64 { return e.ID })}
 	s.render(w, r, http.StatusOK, "admin_audit", v)
 }
 
@@ -215,11 +218,43 @@ func (s *Server) adminOutbox(w http.ResponseWriter, r *http.Request) {
 	}
 	v := s.view(r, "admin.outbox")
 	v.Form["state"], v.Form["to"] = q.Get("state"), q.Get("to")
-	next := ""
-	if len(list) == 30 {
-		next = strconv.FormatInt(list[len(list)-1].ID, 10)
-	}
+	next := nextCursor(list, 30, func(m *outbox.Mail) int64 { return m.ID })
 	v.Data = map[string]any{"Mails": list, "Next": next, "Delivering": s.Outbox.Sender != nil,
 		"States": []string{outbox.StateKept, outbox.StateQueued, outbox.StateSent, outbox.StateFailed}}
 	s.render(w, r, http.StatusOK, "admin_outbox", v)
+}
+
+// nextCursor returns the id a listing continues after when the page came
+// back full, or "" when it was the last page.
+func nextCursor[T any](list []T, limit int, id func(T) int64) string {
+	if len(list) == 0 || len(list) < limit {
+		return ""
+	}
+	return strconv.FormatInt(id(list[len(list)-1]), 10)
+}
+
+// optionalDate reads a YYYY-MM-DD filter; empty is the zero time.
+func optionalDate(q url.Values, field string) (time.Time, error) {
+	v := q.Get(field)
+	if v == "" {
+		return time.Time{}, nil
+	}
+	t, err := time.Parse("2006-01-02", v)
+	if err != nil {
+		return time.Time{}, samtal.FieldError(field, "error.date_invalid")
+	}
+	return t, nil
+}
+
+// optionalInt reads a numeric id filter; empty is 0.
+func optionalInt(q url.Values, field string) (int64, error) {
+	v := q.Get(field)
+	if v == "" {
+		return 0, nil
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || n <= 0 {
+		return 0, samtal.FieldError(field, "error.number_invalid")
+	}
+	return n, nil
 }

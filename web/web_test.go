@@ -520,6 +520,15 @@ func TestAdminChangesRoleAudited(t *testing.T) {
 	if !strings.Contains(res.body, "boss@example.org") || !strings.Contains(res.body, `{&#34;role&#34;:&#34;moderator&#34;}`) {
 		t.Errorf("audit page lacks the change: %.2000s", res.body)
 	}
+	// Bad filters are refused with the field, not ignored.
+	for _, q := range []string{"since=yesterday", "until=2026-13-01", "actor=bob"} {
+		if res := c.get("/admin/audit?" + q); res.StatusCode != 422 {
+			t.Errorf("audit filter %s: %d, want 422", q, res.StatusCode)
+		}
+	}
+	if res := c.get("/admin/audit?since=2020-01-01&until=2099-12-31&actor=" + strconv.FormatInt(admin.ID, 10)); res.StatusCode != 200 || !strings.Contains(res.body, "account.role_change") {
+		t.Errorf("audit with good filters: %d", res.StatusCode)
+	}
 	// The last admin cannot demote themselves.
 	c.get("/admin/accounts")
 	res = c.post(fmt.Sprintf("/admin/accounts/%d/role", admin.ID), url.Values{"role": {"member"}})
