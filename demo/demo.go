@@ -150,20 +150,28 @@ func campaigns(now time.Time) []*campaign.Campaign {
 			},
 		},
 		{
-			Slug: "name-the-colour", Title: "Name the new colour of the Havbro sofa",
-			Brief:      "Our designers mixed a new blue-green for the Havbro sofa. Members decide what it will be called in the catalogue.",
-			Visibility: campaign.Members, Languages: []string{"en", "de", "da"},
+			// Run by the German team for members in Germany, Austria and
+			// Switzerland (seed 002: let customers name a colour).
+			Slug: "havbro-farbe", Title: "Wie soll die neue Farbe des Havbro-Sofas heißen?",
+			Brief: "Unsere Designerinnen haben ein neues Blaugrün für das Sofa Havbro gemischt. " +
+				"Ihr entscheidet, unter welchem Namen es im Katalog steht. Jedes Mitglied hat drei Stimmen.",
+			Visibility: campaign.Members, Languages: []string{"de"},
 			StartsAt: now.Add(-3 * day), EndsAt: now.Add(25 * day), VoteBudget: 3,
 			Questions: []campaign.Question{
-				{Text: "What should the new colour be called?", Help: "One name per idea; it should work in English, German and Danish."},
+				{Text: "Wie soll die neue Farbe heißen?", Help: "Ein Name pro Idee – gern einer, der auch auf Englisch und Dänisch funktioniert."},
+				{Text: "Zu welchem Raum passt die Farbe für dich am besten?"},
 			},
 		},
 		{
-			Slug: "drawings-become-toys", Title: "Children's drawings become soft toys (preview for staff)",
-			Brief:      "Next spring we invite children to draw a soft toy; the winning drawings go into production. Staff are preparing the contest.",
-			Visibility: campaign.Invited, Languages: []string{"en", "de", "da"},
+			// Prepared by the Danish team; staff only until it opens
+			// (seed 002: children's drawings became soft toys).
+			Slug: "tegninger-bliver-bamser", Title: "Børnetegninger bliver til bamser (forhåndsvisning for medarbejdere)",
+			Brief: "Til foråret inviterer vi børn til at tegne en bamse; de bedste tegninger bliver sat i produktion. " +
+				"Vi forbereder konkurrencen.",
+			Visibility: campaign.Invited, Languages: []string{"da", "en"},
 			Questions: []campaign.Question{
-				{Text: "Which animal or creature would you like to cuddle?"},
+				{Text: "Hvilket dyr eller væsen kunne du tænke dig at kramme?"},
+				{Text: "Hvad skal bamsen hedde?"},
 			},
 		},
 	}
