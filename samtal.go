@@ -111,21 +111,23 @@ type Permission string
 
 // The permissions. Later capabilities add theirs here and to the table below.
 const (
-	PermUseAccount     Permission = "account.use"     // own profile, settings, tokens
-	PermViewStaffArea  Permission = "staff.view"      // the staff pages
-	PermViewPeople     Permission = "people.view"     // persons and their identities
-	PermManageAccounts Permission = "accounts.manage" // list accounts, change roles
-	PermReadAudit      Permission = "audit.read"      // the audit log
-	PermReadOutbox     Permission = "outbox.read"     // mails kept in the outbox
-	PermModerate       Permission = "moderation.act"  // hide and restore contributions
-	PermAnswer         Permission = "inbox.answer"    // answer in the inbox
-	PermReadInsights   Permission = "insights.read"   // dashboards and digests
+	PermUseAccount     Permission = "account.use"      // own profile, settings, tokens
+	PermContribute     Permission = "ideas.contribute" // post ideas, vote
+	PermViewStaffArea  Permission = "staff.view"       // the staff pages
+	PermViewPeople     Permission = "people.view"      // persons and their identities
+	PermManageAccounts Permission = "accounts.manage"  // list accounts, change roles
+	PermReadAudit      Permission = "audit.read"       // the audit log
+	PermReadOutbox     Permission = "outbox.read"      // mails kept in the outbox
+	PermModerate       Permission = "moderation.act"   // hide and restore contributions
+	PermAnswer         Permission = "inbox.answer"     // answer in the inbox
+	PermReadInsights   Permission = "insights.read"    // dashboards and digests
 )
 
 // permissions is the one table of who may do what. Every route, page, API call,
 // job and CLI verb asks Can; nothing else decides.
 var permissions = map[Permission][]Role{
 	PermUseAccount:     {RoleMember, RoleAgent, RoleModerator, RoleAnalyst, RoleAdmin},
+	PermContribute:     {RoleMember, RoleAgent, RoleModerator, RoleAnalyst, RoleAdmin},
 	PermViewStaffArea:  {RoleAgent, RoleModerator, RoleAnalyst, RoleAdmin},
 	PermViewPeople:     {RoleAgent, RoleModerator, RoleAnalyst, RoleAdmin},
 	PermModerate:       {RoleModerator, RoleAdmin},

@@ -51,6 +51,7 @@ type Store interface {
 	// their questions, newest first.
 	ListCampaigns(ctx context.Context, visibilities []string) ([]*Campaign, error)
 	CampaignBySlug(ctx context.Context, slug string) (*Campaign, error)
+	CampaignByID(ctx context.Context, id int64) (*Campaign, error)
 }
 
 // Service holds the rules about campaigns.
@@ -78,6 +79,16 @@ func (s *Service) List(ctx context.Context) ([]*Campaign, error) {
 // not see it, so that its existence is not revealed.
 func (s *Service) Get(ctx context.Context, slug string) (*Campaign, error) {
 	c, err := s.Store.CampaignBySlug(ctx, slug)
+	return s.visibleOrNotFound(ctx, c, err)
+}
+
+// GetByID is Get by id.
+func (s *Service) GetByID(ctx context.Context, id int64) (*Campaign, error) {
+	c, err := s.Store.CampaignByID(ctx, id)
+	return s.visibleOrNotFound(ctx, c, err)
+}
+
+func (s *Service) visibleOrNotFound(ctx context.Context, c *Campaign, err error) (*Campaign, error) {
 	if err != nil {
 		return nil, err
 	}

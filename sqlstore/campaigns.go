@@ -121,7 +121,17 @@ func scanQuestions(rows *sql.Rows, add func(campaign.Question)) error {
 
 // CampaignBySlug implements campaign.Store.
 func (s *Campaigns) CampaignBySlug(ctx context.Context, slug string) (*campaign.Campaign, error) {
-	row, err := s.db.readRow(ctx, `SELECT `+campaignColumns+` FROM campaigns WHERE slug = $1`, slug)
+	return s.campaignWhere(ctx, "slug = $1", slug)
+}
+
+// CampaignByID implements campaign.Store.
+func (s *Campaigns) CampaignByID(ctx context.Context, id int64) (*campaign.Campaign, error) {
+	return s.campaignWhere(ctx, "id = $1", id)
+}
+
+// campaignWhere returns the one campaign matching cond, with its questions.
+func (s *Campaigns) campaignWhere(ctx context.Context, cond string, arg any) (*campaign.Campaign, error) {
+	row, err := s.db.readRow(ctx, `SELECT `+campaignColumns+` FROM campaigns WHERE `+cond, arg)
 	if err != nil {
 		return nil, err
 	}

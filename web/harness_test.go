@@ -18,6 +18,7 @@ import (
 	"github.com/samtal-dev/samtal/audit"
 	"github.com/samtal-dev/samtal/campaign"
 	"github.com/samtal-dev/samtal/i18n"
+	"github.com/samtal-dev/samtal/idea"
 	"github.com/samtal-dev/samtal/internal/testdb"
 	"github.com/samtal-dev/samtal/outbox"
 	"github.com/samtal-dev/samtal/sqlstore"
@@ -54,9 +55,10 @@ func newHarness(t testing.TB, engine string) *harness {
 		Store: sqlstore.NewAccounts(db), Audit: sqlstore.NewAudit(db), Limiter: sqlstore.NewLimiter(db),
 		Mailer: obs, Translator: cat, BaseURL: base, TokenCacheTTL: account.DefaultTokenCacheTTL,
 	}
+	campaigns := &campaign.Service{Store: sqlstore.NewCampaigns(db)}
 	h.srv, err = New(Config{
 		Accounts: h.accounts, Audit: &audit.Service{Store: sqlstore.NewAudit(db)}, Outbox: obs,
-		Campaigns: &campaign.Service{Store: sqlstore.NewCampaigns(db)}, Catalog: cat, Ready: db, Log: log,
+		Campaigns: campaigns, Ideas: &idea.Service{Store: sqlstore.NewIdeas(db), Campaigns: campaigns, Limiter: sqlstore.NewLimiter(db)}, Catalog: cat, Ready: db, Log: log,
 		BaseURL: base, CommunityName: "Testhus",
 	})
 	if err != nil {

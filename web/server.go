@@ -19,6 +19,7 @@ import (
 	"github.com/samtal-dev/samtal/audit"
 	"github.com/samtal-dev/samtal/campaign"
 	"github.com/samtal-dev/samtal/i18n"
+	"github.com/samtal-dev/samtal/idea"
 	"github.com/samtal-dev/samtal/outbox"
 )
 
@@ -37,6 +38,7 @@ type Config struct {
 	Audit     *audit.Service
 	Outbox    *outbox.Service
 	Campaigns *campaign.Service
+	Ideas     *idea.Service
 	Catalog   *i18n.Catalog
 	Ready     Readiness
 	Log       *slog.Logger

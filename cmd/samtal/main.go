@@ -28,6 +28,7 @@ import (
 	"github.com/samtal-dev/samtal/campaign"
 	"github.com/samtal-dev/samtal/demo"
 	"github.com/samtal-dev/samtal/i18n"
+	"github.com/samtal-dev/samtal/idea"
 	"github.com/samtal-dev/samtal/jobs"
 	"github.com/samtal-dev/samtal/mail"
 	"github.com/samtal-dev/samtal/outbox"
@@ -243,6 +244,7 @@ type app struct {
 	catalog   *i18n.Catalog
 	accounts  *account.Service
 	campaigns *campaign.Service
+	ideas     *idea.Service
 	outbox    *outbox.Service
 	queue     jobs.Queue
 	server    *web.Server
@@ -294,6 +296,7 @@ func open(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 		TokenCacheTTL: account.DefaultTokenCacheTTL,
 	}
 	a.campaigns = &campaign.Service{Store: sqlstore.NewCampaigns(db)}
+	a.ideas = &idea.Service{Store: sqlstore.NewIdeas(db), Campaigns: a.campaigns, Limiter: sqlstore.NewLimiter(db)}
 	a.queue, err = jobs.New(db, jobs.Config{Outbox: a.outbox, Maintenance: accounts.DeleteExpired, Log: log})
 	if err != nil {
 		db.Close()
@@ -302,7 +305,7 @@ func open(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 	a.outbox.Jobs = a.queue
 	a.server, err = web.New(web.Config{
 		Accounts: a.accounts, Audit: &audit.Service{Store: sqlstore.NewAudit(db)}, Outbox: a.outbox,
-		Campaigns: a.campaigns, Catalog: a.catalog, Ready: db, Log: log,
+		Campaigns: a.campaigns, Ideas: a.ideas, Catalog: a.catalog, Ready: db, Log: log,
 		BaseURL: a.baseURL, CommunityName: cfg.CommunityName, TrustProxy: cfg.TrustProxy,
 	})
 	if err != nil {

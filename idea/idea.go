@@ -1,0 +1,125 @@
+// Package idea is about the community's answers to a campaign's questions:
+// ideas, the votes on them and their status, from open to done. Who may see
+// an idea follows who may see its campaign.
+package idea
+
+import (
+	"context"
+	"math"
+	"time"
+
+	"github.com/samtal-dev/samtal/audit"
+)
+
+// The statuses of an idea.
+const (
+	Open        = "open"
+	UnderReview = "under_review"
+	Planned     = "planned"
+	InProgress  = "in_progress"
+	Done        = "done"
+	Declined    = "declined"
+)
+
+// Statuses lists the statuses in the order of the roadmap.
+var Statuses = []string{Open, UnderReview, Planned, InProgress, Done, Declined}
+
+// ValidStatus reports whether s is a status.
+func ValidStatus(s string) bool {
+	for _, x := range Statuses {
+		if s == x {
+			return true
+		}
+	}
+	return false
+}
+
+// Idea is one answer to a question.
+type Idea struct {
+	ID             int64
+	CampaignID     int64
+	QuestionID     int64
+	AuthorPersonID int64
+	AuthorName     string
+	Title          string
+	Body           string
+	Tags           []string
+	Status         string
+	Votes          int
+	Comments       int
+	Voted          bool // whether the person asking voted for it
+	MergedInto     int64
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+}
+
+// StatusChange is one change of status with its public note.
+type StatusChange struct {
+	Status    string
+	Note      string
+	ActorName string
+	At        time.Time
+}
+
+// The sort orders of a list.
+const (
+	SortTrending = "trending"
+	SortTop      = "top"
+	SortNewest   = "newest"
+)
+
+// Filter selects and orders a list of ideas.
+type Filter struct {
+	CampaignID int64
+	QuestionID int64
+	Status     string
+	Sort       string
+	Offset     int
+	Limit      int
+	// ViewerPersonID is who asks, to fill Idea.Voted; 0 for a visitor.
+	ViewerPersonID int64
+}
+
+// Store keeps ideas and votes. Counts are kept on the idea and changed in the
+// same transaction as the vote, so they are exact under concurrent voting.
+type Store interface {
+	CreateIdea(ctx context.Context, i *Idea, trending float64) error
+	// IdeaByID returns an idea with Voted for viewer; ENOTFOUND if missing.
+	IdeaByID(ctx context.Context, id, viewerPersonID int64) (*Idea, error)
+	// ListIdeas returns one page of ideas with their counts in one query.
+	ListIdeas(ctx context.Context, f Filter) ([]*Idea, error)
+	// AddVote records a vote and returns the new count. ECONFLICT if the
+	// person voted for the idea already or has no budget left (budget 0:
+	// unlimited). weight is the vote's term of the trending score.
+	AddVote(ctx context.Context, ideaID, personID, campaignID int64, budget int, weight float64, at time.Time) (int, error)
+	// RemoveVote takes a vote back, and its weight off the trending score;
+	// ENOTFOUND if there was none.
+	RemoveVote(ctx context.Context, ideaID, personID int64) (int, error)
+	// VotesUsed counts a person's votes in a campaign.
+	VotesUsed(ctx context.Context, personID, campaignID int64) (int, error)
+	// SetStatus changes the status, records the change with its note, and
+	// appends the audit entry, in one transaction.
+	SetStatus(ctx context.Context, ideaID int64, status, note string, actorPersonID int64, at time.Time, e audit.Entry) error
+	StatusChanges(ctx context.Context, ideaID int64) ([]StatusChange, error)
+	// CampaignOfQuestion returns the campaign a question belongs to.
+	CampaignOfQuestion(ctx context.Context, questionID int64) (int64, error)
+}
+
+// Trending scores weigh a vote by its time: a vote counts e^((t-epoch)/tau),
+// so one from tau ago counts 1/e of one now. Scores are kept as logarithms
+// so that they never overflow.
+var trendingEpoch = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// trendingTau is how fast a vote's weight fades.
+const trendingTau = 3 * 24 * time.Hour
+
+// Weight returns the log-weight of something that happened at t.
+func Weight(t time.Time) float64 {
+	return float64(t.Sub(trendingEpoch)) / float64(trendingTau)
+}
+
+// AddWeight returns log(e^score + e^w) without overflow.
+func AddWeight(score, w float64) float64 {
+	hi, lo := math.Max(score, w), math.Min(score, w)
+	return hi + math.Log1p(math.Exp(lo-hi))
+}

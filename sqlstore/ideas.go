@@ -1,0 +1,247 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/samtal-dev/samtal"
+	"github.com/samtal-dev/samtal/audit"
+	"github.com/samtal-dev/samtal/idea"
+)
+
+// Ideas stores ideas, votes and status changes.
+type Ideas struct{ db *DB }
+
+// NewIdeas returns the idea store of db.
+func NewIdeas(db *DB) *Ideas { return &Ideas{db: db} }
+
+// greatest and least are the two-argument max and min: scalar max/min on
+// SQLite, GREATEST/LEAST on PostgreSQL.
+func (db *DB) greatest(a, b string) string {
+	if db.Engine == Postgres {
+		return "GREATEST(" + a + ", " + b + ")"
+	}
+	return "max(" + a + ", " + b + ")"
+}
+
+func (db *DB) least(a, b string) string {
+	if db.Engine == Postgres {
+		return "LEAST(" + a + ", " + b + ")"
+	}
+	return "min(" + a + ", " + b + ")"
+}
+
+// CreateIdea implements idea.Store.
+func (s *Ideas) CreateIdea(ctx context.Context, i *idea.Idea, trending float64) error {
+	err := s.db.write.QueryRowContext(ctx,
+		`INSERT INTO ideas (campaign_id, question_id, author_person_id, title, body, tags, status, trending, created_at, updated_at)
+		 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id`,
+		i.CampaignID, i.QuestionID, i.AuthorPersonID, i.Title, i.Body, strings.Join(i.Tags, ","), i.Status, trending, ms(i.CreatedAt)).Scan(&i.ID)
+	if err != nil {
+		return fmt.Errorf("insert idea: %w", err)
+	}
+	return nil
+}
+
+// ideaColumns are read by scanIdea; the last one says whether the viewer
+// ($1 in every query that uses them) voted.
+const ideaColumns = `i.id, i.campaign_id, i.question_id, i.author_person_id, p.name, i.title, %s, i.tags, i.status,
+	i.votes, i.comments, COALESCE(i.merged_into, 0), i.created_at, i.updated_at,
+	EXISTS (SELECT 1 FROM votes v WHERE v.idea_id = i.id AND v.person_id = $1)`
+
+func scanIdea(row interface{ Scan(...any) error }) (*idea.Idea, error) {
+	var i idea.Idea
+	var tags string
+	var created, updated int64
+	if err := row.Scan(&i.ID, &i.CampaignID, &i.QuestionID, &i.AuthorPersonID, &i.AuthorName, &i.Title, &i.Body, &tags, &i.Status,
+		&i.Votes, &i.Comments, &i.MergedInto, &created, &updated, &i.Voted); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, errNotFound
+		}
+		return nil, err
+	}
+	if tags != "" {
+		i.Tags = strings.Split(tags, ",")
+	}
+	i.CreatedAt, i.UpdatedAt = fromMS(created), fromMS(updated)
+	return &i, nil
+}
+
+// IdeaByID implements idea.Store.
+func (s *Ideas) IdeaByID(ctx context.Context, id, viewerPersonID int64) (*idea.Idea, error) {
+	row, err := s.db.readRow(ctx, `SELECT `+fmt.Sprintf(ideaColumns, "i.body")+`
+		FROM ideas i JOIN persons p ON p.id = i.author_person_id WHERE i.id = $2`, viewerPersonID, id)
+	if err != nil {
+		return nil, err
+	}
+	return scanIdea(row)
+}
+
+// ListIdeas implements idea.Store: one query, whatever the page size, with
+// the counts kept on each idea and the viewer's vote as a subquery that hits
+// the votes primary key. Lists carry the first 300 characters of a body.
+func (s *Ideas) ListIdeas(ctx context.Context, f idea.Filter) ([]*idea.Idea, error) {
+	w := filter{args: []any{f.ViewerPersonID}}
+	w.where("i.campaign_id = %s", f.CampaignID)
+	if f.QuestionID != 0 {
+		w.where("i.question_id = %s", f.QuestionID)
+	}
+	if f.Status != "" {
+		w.where("i.status = %s", f.Status)
+	}
+	w.conds = append(w.conds, "i.merged_into IS NULL")
+	order := "i.trending DESC, i.id DESC"
+	switch f.Sort {
+	case idea.SortTop:
+		order = "i.votes DESC, i.id DESC"
+	case idea.SortNewest:
+		order = "i.id DESC"
+	}
+	q := `SELECT ` + fmt.Sprintf(ideaColumns, "substr(i.body, 1, 300)") + ` FROM ideas i JOIN persons p ON p.id = i.author_person_id` +
+		w.sql() + " ORDER BY " + order + " LIMIT " + w.arg(f.Limit) + " OFFSET " + w.arg(f.Offset)
+	rows, err := s.db.readRows(ctx, q, w.args...)
+	if err != nil {
+		return nil, fmt.Errorf("list ideas: %w", err)
+	}
+	defer rows.Close()
+	out := make([]*idea.Idea, 0, f.Limit)
+	for rows.Next() {
+		i, err := scanIdea(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, i)
+	}
+	return out, rows.Err()
+}
+
+// AddVote implements idea.Store. The vote, the count and the trending score
+// change in one transaction; on PostgreSQL the voter's row is locked so that
+// two votes of one person at once cannot both pass the budget.
+func (s *Ideas) AddVote(ctx context.Context, ideaID, personID, campaignID int64, budget int, weight float64, at time.Time) (int, error) {
+	var votes int
+	err := s.db.tx(ctx, func(tx *sql.Tx) error {
+		if s.db.Engine == Postgres {
+			if _, err := tx.ExecContext(ctx, `SELECT id FROM persons WHERE id = $1 FOR UPDATE`, personID); err != nil {
+				return fmt.Errorf("lock voter: %w", err)
+			}
+		}
+		if budget > 0 {
+			var used int
+			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM votes WHERE person_id = $1 AND campaign_id = $2`, personID, campaignID).Scan(&used); err != nil {
+				return err
+			}
+			if used >= budget {
+				return &samtal.Error{Code: samtal.ECONFLICT, Message: "error.vote_budget_spent"}
+			}
+		}
+		res, err := tx.ExecContext(ctx,
+			`INSERT INTO votes (idea_id, person_id, campaign_id, weight, created_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`,
+			ideaID, personID, campaignID, weight, ms(at))
+		if err != nil {
+			return fmt.Errorf("insert vote: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return &samtal.Error{Code: samtal.ECONFLICT, Message: "error.already_voted"}
+		}
+		hi, lo := s.db.greatest("trending", "$1"), s.db.least("trending", "$1")
+		err = tx.QueryRowContext(ctx,
+			`UPDATE ideas SET votes = votes + 1, trending = `+hi+` + ln(1 + exp(`+lo+` - `+hi+`)) WHERE id = $2 RETURNING votes`,
+			weight, ideaID).Scan(&votes)
+		return err
+	})
+	return votes, err
+}
+
+// RemoveVote implements idea.Store.
+func (s *Ideas) RemoveVote(ctx context.Context, ideaID, personID int64) (int, error) {
+	var votes int
+	err := s.db.tx(ctx, func(tx *sql.Tx) error {
+		var weight float64
+		err := tx.QueryRowContext(ctx, `DELETE FROM votes WHERE idea_id = $1 AND person_id = $2 RETURNING weight`, ideaID, personID).Scan(&weight)
+		if errors.Is(err, sql.ErrNoRows) {
+			return &samtal.Error{Code: samtal.ENOTFOUND, Message: "error.no_vote"}
+		} else if err != nil {
+			return err
+		}
+		// log(e^t - e^w) = t + log(1 - e^(w-t)); the idea's own creation term
+		// keeps it above any one vote, the floor only guards rounding.
+		err = tx.QueryRowContext(ctx,
+			`UPDATE ideas SET votes = votes - 1, trending = trending + ln(`+s.db.greatest("1e-12", "1 - exp($1 - trending)")+`)
+			 WHERE id = $2 RETURNING votes`, weight, ideaID).Scan(&votes)
+		return err
+	})
+	return votes, err
+}
+
+// VotesUsed implements idea.Store.
+func (s *Ideas) VotesUsed(ctx context.Context, personID, campaignID int64) (int, error) {
+	row, err := s.db.readRow(ctx, `SELECT COUNT(*) FROM votes WHERE person_id = $1 AND campaign_id = $2`, personID, campaignID)
+	if err != nil {
+		return 0, err
+	}
+	var n int
+	return n, row.Scan(&n)
+}
+
+// SetStatus implements idea.Store.
+func (s *Ideas) SetStatus(ctx context.Context, ideaID int64, status, note string, actorPersonID int64, at time.Time, e audit.Entry) error {
+	return s.db.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE ideas SET status = $1, updated_at = $2 WHERE id = $3`, status, ms(at), ideaID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return errNotFound
+		}
+		actor := sql.NullInt64{Int64: actorPersonID, Valid: actorPersonID != 0}
+		if _, err := tx.ExecContext(ctx,
+			`INSERT INTO idea_status_changes (idea_id, status, note, actor_person_id, at) VALUES ($1, $2, $3, $4, $5)`,
+			ideaID, status, note, actor, ms(at)); err != nil {
+			return err
+		}
+		_, err = appendAudit(ctx, tx, e)
+		return err
+	})
+}
+
+// StatusChanges implements idea.Store.
+func (s *Ideas) StatusChanges(ctx context.Context, ideaID int64) ([]idea.StatusChange, error) {
+	rows, err := s.db.readRows(ctx,
+		`SELECT c.status, c.note, COALESCE(p.name, ''), c.at FROM idea_status_changes c
+		 LEFT JOIN persons p ON p.id = c.actor_person_id WHERE c.idea_id = $1 ORDER BY c.id`, ideaID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []idea.StatusChange
+	for rows.Next() {
+		var c idea.StatusChange
+		var at int64
+		if err := rows.Scan(&c.Status, &c.Note, &c.ActorName, &at); err != nil {
+			return nil, err
+		}
+		c.At = fromMS(at)
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// CampaignOfQuestion implements idea.Store.
+func (s *Ideas) CampaignOfQuestion(ctx context.Context, questionID int64) (int64, error) {
+	row, err := s.db.readRow(ctx, `SELECT campaign_id FROM questions WHERE id = $1`, questionID)
+	if err != nil {
+		return 0, err
+	}
+	var id int64
+	if err := row.Scan(&id); errors.Is(err, sql.ErrNoRows) {
+		return 0, errNotFound
+	} else if err != nil {
+		return 0, err
+	}
+	return id, nil
+}
