@@ -13,6 +13,7 @@ import (
 	"github.com/samtal-dev/samtal"
 	"github.com/samtal-dev/samtal/account"
 	"github.com/samtal-dev/samtal/campaign"
+	"github.com/samtal-dev/samtal/idea"
 	"github.com/samtal-dev/samtal/person"
 )
 
@@ -35,6 +36,7 @@ type SignIn struct {
 type Deps struct {
 	Accounts  *account.Service
 	Campaigns *campaign.Service
+	Ideas     *idea.Service
 	Persons   interface {
 		CreatePerson(ctx context.Context, p *person.Person) error
 	}
@@ -89,9 +91,40 @@ func Seed(ctx context.Context, d Deps) ([]SignIn, error) {
 	if err != nil {
 		return nil, err
 	}
-	if done != "" {
-		return out, nil
+	if done == "" {
+		if err := seedBase(ctx, d); err != nil {
+			return nil, err
+		}
 	}
+	// Each capability's part of the demo has its own marker, so that a demo
+	// store from an older version gets the new parts once.
+	for _, part := range []struct {
+		key  string
+		seed func(context.Context, Deps) error
+	}{
+		{"demo.ideas", seedIdeas},
+	} {
+		done, err := d.Setting(ctx, part.key)
+		if err != nil {
+			return nil, err
+		}
+		if done != "" {
+			continue
+		}
+		if err := part.seed(ctx, d); err != nil {
+			return nil, err
+		}
+		if err := d.SetSetting(ctx, part.key, time.Now().UTC().Format(time.RFC3339)); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// seedBase creates the accounts, the people known from elsewhere and the
+// campaigns.
+func seedBase(ctx context.Context, d Deps) error {
+	var err error
 	ctx = samtal.WithActor(ctx, samtal.Actor{Role: samtal.RoleAdmin, Via: "cli"})
 	add := func(email, name string, role samtal.Role, locale string) (*account.Account, error) {
 		acc, _, err := d.Accounts.AddUser(ctx, account.AddUserInput{Email: email, Name: name, Role: role, Password: Password, Locale: locale})
@@ -102,12 +135,12 @@ func Seed(ctx context.Context, d Deps) ([]SignIn, error) {
 	}
 	for _, s := range staff {
 		if _, err := add(s.email, s.name, s.role, s.locale); err != nil {
-			return nil, err
+			return err
 		}
 	}
 	for _, m := range members {
 		if _, err := add(m.email, m.name, samtal.RoleMember, m.locale); err != nil {
-			return nil, err
+			return err
 		}
 	}
 	for _, p := range outsiders {
@@ -116,19 +149,19 @@ func Seed(ctx context.Context, d Deps) ([]SignIn, error) {
 		p.Identities = slices.Clone(p.Identities)
 		for i := range p.Identities {
 			if p.Identities[i], err = person.NormalizeIdentity(p.Identities[i]); err != nil {
-				return nil, err
+				return err
 			}
 		}
 		if err := d.Persons.CreatePerson(ctx, &p); err != nil {
-			return nil, fmt.Errorf("demo person %s: %w", p.Name, err)
+			return fmt.Errorf("demo person %s: %w", p.Name, err)
 		}
 	}
 	for _, c := range campaigns(time.Now().UTC()) {
 		if err := d.Campaigns.Create(ctx, c); err != nil {
-			return nil, fmt.Errorf("demo campaign %s: %w", c.Slug, err)
+			return fmt.Errorf("demo campaign %s: %w", c.Slug, err)
 		}
 	}
-	return out, d.SetSetting(ctx, "demo.seeded", time.Now().UTC().Format(time.RFC3339))
+	return d.SetSetting(ctx, "demo.seeded", time.Now().UTC().Format(time.RFC3339))
 }
 
 // campaigns are the demo's campaigns. The first asks the four questions that
