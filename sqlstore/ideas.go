@@ -245,3 +245,71 @@ func (s *Ideas) CampaignOfQuestion(ctx context.Context, questionID int64) (int64
 	}
 	return id, nil
 }
+
+// ImportedVote is one vote brought in from elsewhere (an import from another
+// tool, or the load benchmark's seed).
+type ImportedVote struct {
+	IdeaID, PersonID, CampaignID int64
+	At                           time.Time
+}
+
+// importBatch is how many rows one INSERT statement carries.
+const importBatch = 500
+
+// ImportVotes stores many votes at once and sets the counts and trending
+// scores of the ideas they are for, in one transaction. Votes a person
+// already gave are skipped. weight is idea.Weight; it is a parameter so that
+// the store keeps no rule of its own.
+func (s *Ideas) ImportVotes(ctx context.Context, votes []ImportedVote, weight func(time.Time) float64) error {
+	return s.db.tx(ctx, func(tx *sql.Tx) error {
+		touched := map[int64]bool{}
+		for start := 0; start < len(votes); start += importBatch {
+			batch := votes[start:min(start+importBatch, len(votes))]
+			var q strings.Builder
+			q.WriteString(`INSERT INTO votes (idea_id, person_id, campaign_id, weight, created_at) VALUES `)
+			args := make([]any, 0, len(batch)*5)
+			for i, v := range batch {
+				if i > 0 {
+					q.WriteString(", ")
+				}
+				n := len(args)
+				fmt.Fprintf(&q, "($%d, $%d, $%d, $%d, $%d)", n+1, n+2, n+3, n+4, n+5)
+				args = append(args, v.IdeaID, v.PersonID, v.CampaignID, weight(v.At), ms(v.At))
+				touched[v.IdeaID] = true
+			}
+			q.WriteString(" ON CONFLICT DO NOTHING")
+			if _, err := tx.ExecContext(ctx, q.String(), args...); err != nil {
+				return fmt.Errorf("import votes: %w", err)
+			}
+		}
+		// Recount from the votes table, so that skipped duplicates do not count.
+		for id := range touched {
+			var created int64
+			if err := tx.QueryRowContext(ctx, `SELECT created_at FROM ideas WHERE id = $1`, id).Scan(&created); err != nil {
+				return fmt.Errorf("import votes: idea %d: %w", id, err)
+			}
+			rows, err := tx.QueryContext(ctx, `SELECT weight FROM votes WHERE idea_id = $1`, id)
+			if err != nil {
+				return err
+			}
+			n, score := 0, weight(fromMS(created))
+			for rows.Next() {
+				var w float64
+				if err := rows.Scan(&w); err != nil {
+					rows.Close()
+					return err
+				}
+				n++
+				score = idea.AddWeight(score, w)
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE ideas SET votes = $1, trending = $2 WHERE id = $3`, n, score, id); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}

@@ -13,6 +13,7 @@ import (
 	"github.com/samtal-dev/samtal/account"
 	"github.com/samtal-dev/samtal/audit"
 	"github.com/samtal-dev/samtal/campaign"
+	"github.com/samtal-dev/samtal/idea"
 	"github.com/samtal-dev/samtal/internal/testdb"
 	"github.com/samtal-dev/samtal/outbox"
 	"github.com/samtal-dev/samtal/person"
@@ -495,6 +496,53 @@ func TestSignUpJoinsAKnownPersonWithoutRenaming(t *testing.T) {
 			Identity: person.Identity{Kind: person.KindEmail, Value: "second@example.org"}}, nil)
 		if samtal.ErrorCode(err) != samtal.ECONFLICT {
 			t.Errorf("second account for one person: %v", err)
+		}
+	})
+}
+
+func TestImportVotesMatchesVoting(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := context.Background()
+		accounts := sqlstore.NewAccounts(db)
+		ideas := sqlstore.NewIdeas(db)
+		c := &campaign.Campaign{Slug: "imp", Title: "Import", Visibility: campaign.Public, CreatedAt: time.Now(),
+			Questions: []campaign.Question{{Position: 1, Text: "Q"}}}
+		if err := sqlstore.NewCampaigns(db).CreateCampaign(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+		author := newAccount(t, accounts, "author@example.org", samtal.RoleMember)
+		base := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
+		mk := func(title string) *idea.Idea {
+			i := &idea.Idea{CampaignID: c.ID, QuestionID: c.Questions[0].ID, AuthorPersonID: author.PersonID, Title: title, Status: idea.Open, CreatedAt: base}
+			if err := ideas.CreateIdea(ctx, i, idea.Weight(base)); err != nil {
+				t.Fatal(err)
+			}
+			return i
+		}
+		voted, imported := mk("voted"), mk("imported")
+		var batch []sqlstore.ImportedVote
+		for k := 0; k < 3; k++ {
+			v := newAccount(t, accounts, fmt.Sprintf("v%d@example.org", k), samtal.RoleMember)
+			at := base.Add(time.Duration(k) * 24 * time.Hour)
+			if _, err := ideas.AddVote(ctx, voted.ID, v.PersonID, c.ID, 0, idea.Weight(at), at); err != nil {
+				t.Fatal(err)
+			}
+			batch = append(batch, sqlstore.ImportedVote{IdeaID: imported.ID, PersonID: v.PersonID, CampaignID: c.ID, At: at})
+		}
+		batch = append(batch, batch[0]) // a duplicate is skipped
+		if err := ideas.ImportVotes(ctx, batch, idea.Weight); err != nil {
+			t.Fatal(err)
+		}
+		a, _ := ideas.IdeaByID(ctx, voted.ID, 0)
+		b, _ := ideas.IdeaByID(ctx, imported.ID, 0)
+		if a.Votes != 3 || b.Votes != 3 {
+			t.Errorf("votes: voted %d, imported %d, want 3 and 3", a.Votes, b.Votes)
+		}
+		// The same votes give the same trending order position: list by
+		// trending and check they tie (ordered by id then).
+		list, _ := ideas.ListIdeas(ctx, idea.Filter{CampaignID: c.ID, Sort: idea.SortTrending, Limit: 10})
+		if len(list) != 2 || list[0].ID != imported.ID {
+			t.Errorf("trending order: %v", list)
 		}
 	})
 }
