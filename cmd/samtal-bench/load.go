@@ -44,6 +44,7 @@ type clientRun struct {
 	errors    int
 	firstErr  string
 	full      bool // stopped because latencies was full
+	allOK     int  // expected answers, warm-up included
 }
 
 // runLoad runs one scenario: a probe request that must succeed (and pass
@@ -55,6 +56,10 @@ func runLoad(ctx context.Context, client *http.Client, sc scenario, base string,
 		res.Failed = err.Error()
 		return res
 	}
+	res.AllOK = 1 // the probe
+	if sc.clients > 0 {
+		concurrency = sc.clients
+	}
 
 	perClient := max(1000, min(int(maxRate*duration.Seconds()), maxKept)/concurrency)
 	runs := make([]clientRun, concurrency)
@@ -64,7 +69,7 @@ func runLoad(ctx context.Context, client *http.Client, sc scenario, base string,
 	var wg sync.WaitGroup
 	for i := range runs {
 		wg.Go(func() {
-			runs[i] = loadClient(ctx, client, sc, base, perClient, measureFrom, end)
+			runs[i] = loadClient(ctx, client, sc, i, base, perClient, measureFrom, end)
 		})
 	}
 	wg.Wait()
@@ -73,6 +78,7 @@ func runLoad(ctx context.Context, client *http.Client, sc scenario, base string,
 	for _, r := range runs {
 		all = append(all, r.latencies...)
 		res.Errors += r.errors
+		res.AllOK += r.allOK
 		res.Truncated = res.Truncated || r.full
 		if res.FirstError == "" {
 			res.FirstError = r.firstErr
@@ -85,20 +91,25 @@ func runLoad(ctx context.Context, client *http.Client, sc scenario, base string,
 		res.P50MS = ms(percentile(all, 50))
 		res.P99MS = ms(percentile(all, 99))
 	}
+	if sc.after != nil {
+		if err := sc.after(ctx, res); err != nil {
+			res.Failed = "after the run: " + err.Error()
+		}
+	}
 	return res
 }
 
 // loadClient is one client of runLoad: requests back to back on the shared
 // keep-alive transport until end, at most twice its slice's capacity (the
 // warm-up and errors are not kept).
-func loadClient(ctx context.Context, client *http.Client, sc scenario, base string, capacity int, measureFrom, end time.Time) clientRun {
+func loadClient(ctx context.Context, client *http.Client, sc scenario, id int, base string, capacity int, measureFrom, end time.Time) clientRun {
 	run := clientRun{latencies: make([]time.Duration, 0, capacity)}
 	req, err := sc.request(ctx, base)
 	if err != nil {
 		run.errors, run.firstErr = 1, err.Error()
 		return run
 	}
-	for range 2 * capacity {
+	for n := range 2 * capacity {
 		t0 := time.Now()
 		if !t0.Before(end) || ctx.Err() != nil {
 			break
@@ -106,10 +117,13 @@ func loadClient(ctx context.Context, client *http.Client, sc scenario, base stri
 		// The request carries no body, so it may be sent again once the
 		// previous response's body is closed.
 		if sc.vary != nil {
-			sc.vary(req)
+			sc.vary(req, id, n)
 		}
 		status, err := send(client, req)
 		took := time.Since(t0)
+		if err == nil && status == sc.want {
+			run.allOK++
+		}
 		if t0.Before(measureFrom) {
 			continue
 		}

@@ -48,6 +48,7 @@ const warmup = time.Second
 type options struct {
 	engine      string // sqlite, postgres or both
 	accounts    int
+	size        size
 	concurrency int
 	duration    time.Duration
 	samtalBin   string // a prebuilt samtal binary; empty: build one
@@ -81,6 +82,9 @@ func parseFlags(args []string) (options, error) {
 	}
 	fs.StringVar(&o.engine, "engine", "sqlite", "store engine: sqlite, postgres or both")
 	fs.IntVar(&o.accounts, "accounts", 10000, "accounts to seed")
+	fs.IntVar(&o.size.ideas, "ideas", 100000, "ideas to seed, spread over the campaigns")
+	fs.IntVar(&o.size.votes, "votes", 1000000, "votes to seed")
+	fs.IntVar(&o.size.campaigns, "campaigns", 50, "campaigns to seed")
 	fs.IntVar(&o.concurrency, "concurrency", 32, "concurrent clients per scenario")
 	fs.DurationVar(&o.duration, "duration", 5*time.Second, "measured time per scenario (after a 1s warm-up)")
 	fs.StringVar(&o.samtalBin, "samtal", "", "samtal binary to run (default: build ./cmd/samtal)")
@@ -98,8 +102,12 @@ func parseFlags(args []string) (options, error) {
 		return o, fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	case o.engine != "sqlite" && o.engine != "postgres" && o.engine != "both":
 		return o, fmt.Errorf("--engine %q: want sqlite, postgres or both", o.engine)
-	case o.accounts < 1 || o.accounts > 10_000_000:
-		return o, fmt.Errorf("--accounts %d: want 1 to 10000000", o.accounts)
+	case o.accounts < 100 || o.accounts > 10_000_000:
+		return o, fmt.Errorf("--accounts %d: want 100 to 10000000", o.accounts)
+	case o.size.campaigns < 1 || o.size.ideas < o.size.campaigns*4 || o.size.votes < 0:
+		return o, fmt.Errorf("--campaigns %d --ideas %d --votes %d: want a campaign or more, 4 ideas per campaign or more", o.size.campaigns, o.size.ideas, o.size.votes)
+	case o.size.votes > o.size.ideas*(o.accounts-1):
+		return o, fmt.Errorf("--votes %d: more than one per member and idea", o.size.votes)
 	case o.concurrency < 1 || o.concurrency > 10_000:
 		return o, fmt.Errorf("--concurrency %d: want 1 to 10000", o.concurrency)
 	case o.duration < 100*time.Millisecond || o.duration > time.Hour:
@@ -218,7 +226,8 @@ func benchEngine(ctx context.Context, o options, engine, bin, self, tmp string, 
 	}
 
 	fmt.Fprintf(out, "%s: seeding %d accounts …\n", engine, o.accounts)
-	seed, err := seedStore(ctx, dsn, o.accounts)
+	o.size.accounts = o.accounts
+	seed, err := seedStore(ctx, dsn, o.size)
 	if err != nil {
 		return er, err
 	}

@@ -27,9 +27,13 @@ type scenario struct {
 	want    int // the expected status; anything else counts as an error
 	// check, if set, looks at the body of the first response (the probe).
 	check func(body []byte) error
-	// vary, if set, changes the request before each send (safe for
-	// concurrent use).
-	vary func(req *http.Request)
+	// vary, if set, changes client's request before its n-th send (safe
+	// for concurrent use).
+	vary func(req *http.Request, client, n int)
+	// clients, if set, is this scenario's number of concurrent clients.
+	clients int
+	// after, if set, checks the store or the server once the run is over.
+	after func(ctx context.Context, res scenarioResult) error
 }
 
 // get returns a request builder for GET path with the given headers.
@@ -54,6 +58,8 @@ func trivialScenario() scenario {
 // fixture is what the samtal scenarios need from the seeded store and the
 // running server.
 type fixture struct {
+	base          string
+	client        *http.Client
 	seed          *seeded
 	sessionCookie string // "samtal_session=…" from a real sign-in
 	nextToken     atomic.Int64
@@ -89,11 +95,41 @@ func samtalScenarios(fx *fixture) []scenario {
 			name:    "api-me-many-tokens",
 			request: get("/api/v1/me", http.Header{"Authorization": {"Bearer " + fx.seed.Token}}),
 			want:    http.StatusOK,
-			vary: func(req *http.Request) {
+			vary: func(req *http.Request, _, _ int) {
 				i := fx.nextToken.Add(1) % int64(len(fx.seed.Tokens))
 				req.Header["Authorization"] = []string{"Bearer " + fx.seed.Tokens[i]}
 			},
 		},
+		{
+			// A campaign's idea list as the API gives it: 30 ideas with their
+			// counts, trending first, from each campaign in turn.
+			name:    "idea-list",
+			request: get(fmt.Sprintf("/api/v1/ideas?campaign_id=%d&sort=trending&limit=30", fx.seed.Campaigns[0].ID), nil),
+			want:    http.StatusOK,
+			check:   wantItems(30),
+			vary: func(req *http.Request, client, n int) {
+				c := fx.seed.Campaigns[(client+n)%len(fx.seed.Campaigns)]
+				req.URL.RawQuery = fmt.Sprintf("campaign_id=%d&sort=trending&limit=30", c.ID)
+			},
+		},
+		{
+			// The same list as a page, for a visitor.
+			name:    "campaign-page",
+			request: get("/campaigns/"+fx.seed.Campaigns[0].Slug, nil),
+			want:    http.StatusOK,
+			vary: func(req *http.Request, client, n int) {
+				req.URL.Path = "/campaigns/" + fx.seed.Campaigns[(client+n)%len(fx.seed.Campaigns)].Slug
+			},
+		},
+		{
+			name:    "idea-page",
+			request: get(fmt.Sprintf("/ideas/%d", fx.seed.IdeaIDs[0]), nil),
+			want:    http.StatusOK,
+			vary: func(req *http.Request, client, n int) {
+				req.URL.Path = fmt.Sprintf("/ideas/%d", fx.seed.IdeaIDs[(client*31+n)%len(fx.seed.IdeaIDs)])
+			},
+		},
+		voteScenario(fx),
 		{
 			name:    "page-with-session",
 			request: get("/settings", http.Header{"Cookie": {fx.sessionCookie}}),
@@ -165,7 +201,7 @@ func newFixture(ctx context.Context, client *http.Client, base string, seed *see
 	}
 	for _, c := range resp.Cookies() {
 		if c.Name == "samtal_session" && c.Value != "" {
-			return &fixture{seed: seed, sessionCookie: c.Name + "=" + c.Value}, nil
+			return &fixture{base: base, client: client, seed: seed, sessionCookie: c.Name + "=" + c.Value}, nil
 		}
 	}
 	return nil, errors.New("sign in: POST /signin answered 303 without a samtal_session cookie")
@@ -201,4 +237,100 @@ func trivialServer(ctx context.Context, args []string) error {
 	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	return srv.Shutdown(sctx)
+}
+
+// voters is how many members vote at once in the vote scenario.
+const voters = 50
+
+// voteScenario has 50 members vote at once, each for the next idea of a
+// campaign nobody voted in, and then checks that the ideas' counts add up
+// to exactly the votes that were answered 200: none lost, none doubled.
+func voteScenario(fx *fixture) scenario {
+	tokenOf := func(client int) string { return fx.seed.Tokens[client*tokensPerMember] }
+	ideas := fx.seed.VoteIdeas
+	return scenario{
+		name: "vote",
+		// The probe votes as the first client for the last idea, which the
+		// clients reach last if ever.
+		request: post(fmt.Sprintf("/api/v1/ideas/%d/vote", ideas[len(ideas)-1]), http.Header{"Authorization": {"Bearer " + tokenOf(0)}}),
+		want:    http.StatusOK,
+		clients: voters,
+		vary: func(req *http.Request, client, n int) {
+			req.URL.Path = fmt.Sprintf("/api/v1/ideas/%d/vote", ideas[n%(len(ideas)-1)])
+			req.Header["Authorization"] = []string{"Bearer " + tokenOf(client)}
+		},
+		after: func(ctx context.Context, res scenarioResult) error {
+			counted, err := countVotes(ctx, fx, fx.seed.VoteCampaign)
+			if err != nil {
+				return err
+			}
+			if counted != res.AllOK {
+				return fmt.Errorf("the ideas count %d votes, but %d votes were answered 200", counted, res.AllOK)
+			}
+			return nil
+		},
+	}
+}
+
+// countVotes adds up the vote counts of a campaign's ideas through the API.
+func countVotes(ctx context.Context, fx *fixture, campaignID int64) (int, error) {
+	total, cursor := 0, ""
+	for range 1000 {
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet,
+			fmt.Sprintf("%s/api/v1/ideas?campaign_id=%d&sort=newest&limit=100&cursor=%s", fx.base, campaignID, url.QueryEscape(cursor)), nil)
+		if err != nil {
+			return 0, err
+		}
+		resp, err := fx.client.Do(req)
+		if err != nil {
+			return 0, err
+		}
+		var page struct {
+			Items []struct {
+				Votes int `json:"votes"`
+			} `json:"items"`
+			Next string `json:"next"`
+		}
+		err = json.NewDecoder(resp.Body).Decode(&page)
+		resp.Body.Close()
+		if err != nil {
+			return 0, fmt.Errorf("count votes: %w", err)
+		}
+		for _, i := range page.Items {
+			total += i.Votes
+		}
+		if page.Next == "" {
+			return total, nil
+		}
+		cursor = page.Next
+	}
+	return 0, errors.New("count votes: too many pages")
+}
+
+// wantItems checks that a list answer has n items.
+func wantItems(n int) func([]byte) error {
+	return func(body []byte) error {
+		var list struct {
+			Items []json.RawMessage `json:"items"`
+		}
+		if err := json.Unmarshal(body, &list); err != nil {
+			return fmt.Errorf("decode list: %w", err)
+		}
+		if len(list.Items) != n {
+			return fmt.Errorf("list has %d items, want %d", len(list.Items), n)
+		}
+		return nil
+	}
+}
+
+// post returns a request builder for a POST without a body.
+func post(path string, header http.Header) func(context.Context, string) (*http.Request, error) {
+	return func(ctx context.Context, base string) (*http.Request, error) {
+		req, err := get(path, header)(ctx, base)
+		if err != nil {
+			return nil, err
+		}
+		req.Method = http.MethodPost
+		return req, nil
+	}
 }

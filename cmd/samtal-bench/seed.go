@@ -34,8 +34,20 @@ type seeded struct {
 	Email    string   // a verified member…
 	Password string   // …with this password
 	Token    string   // and this personal API token
-	Tokens   []string // one token of each of many members, for the many-tokens scenario
+	Tokens   []string // tokensPerMember tokens of each member, for the many-tokens scenario
 	Took     time.Duration
+
+	Campaigns []benchCampaign // the seeded campaigns with their ideas and votes
+	IdeaIDs   []int64         // a sample of ideas, for the idea page
+	// VoteIdeas are ideas of their own campaign that nobody voted for, so
+	// that every vote of the vote scenario is a new one.
+	VoteCampaign int64
+	VoteIdeas    []int64
+}
+
+// size is how big a store to seed.
+type size struct {
+	accounts, campaigns, ideas, votes int
 }
 
 // seedStore creates and migrates a store at dsn (an SQLite path or a
@@ -43,13 +55,13 @@ type seeded struct {
 // member first, then accounts-1 more members. Later capabilities add their
 // data here. The store is closed when it returns, so that the server can
 // open it.
-func seedStore(ctx context.Context, dsn string, accounts int) (*seeded, error) {
+func seedStore(ctx context.Context, dsn string, sz size) (*seeded, error) {
 	start := time.Now()
 	db, err := sqlstore.Open(ctx, dsn)
 	if err != nil {
 		return nil, fmt.Errorf("seed: %w", err)
 	}
-	seed, err := fill(ctx, db, accounts)
+	seed, err := fill(ctx, db, sz)
 	if cerr := db.Close(); err == nil && cerr != nil {
 		err = fmt.Errorf("seed: close store: %w", cerr)
 	}
@@ -61,7 +73,8 @@ func seedStore(ctx context.Context, dsn string, accounts int) (*seeded, error) {
 }
 
 // fill migrates db and writes the seed data into it.
-func fill(ctx context.Context, db *sqlstore.DB, accounts int) (*seeded, error) {
+func fill(ctx context.Context, db *sqlstore.DB, sz size) (*seeded, error) {
+	accounts := sz.accounts
 	if err := db.Migrate(ctx); err != nil {
 		return nil, fmt.Errorf("seed: %w", err)
 	}
@@ -93,7 +106,11 @@ func fill(ctx context.Context, db *sqlstore.DB, accounts int) (*seeded, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &seeded{Email: benchEmail, Password: benchPassword, Token: tok.Secret, Tokens: tokens}, nil
+	seed := &seeded{Email: benchEmail, Password: benchPassword, Token: tok.Secret, Tokens: tokens}
+	if err := seedIdeas(ctx, db, sz, seed); err != nil {
+		return nil, err
+	}
+	return seed, nil
 }
 
 // tokensPerMember is how many tokens each member gets for the many-tokens
