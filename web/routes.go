@@ -35,7 +35,13 @@ func (s *Server) routes() []route {
 		{"GET", "/metrics", opsRoute, anyone, s.metrics},
 
 		{"GET", "/{$}", pageRoute, anyone, s.home},
-		{"GET", "/campaigns/{slug}", pageRoute, anyone, s.campaignPage},
+		{"GET", "/campaigns/{slug}", pageRoute, anyone, s.campaignIdeasPage},
+		{"GET", "/campaigns/{slug}/ideas/new", pageRoute, samtal.PermContribute, s.ideaNewForm},
+		{"POST", "/campaigns/{slug}/ideas", pageRoute, samtal.PermContribute, s.ideaCreate},
+		{"GET", "/ideas/{id}", pageRoute, anyone, s.ideaPage},
+		{"POST", "/ideas/{id}/vote", pageRoute, samtal.PermContribute, s.ideaVote},
+		{"POST", "/ideas/{id}/unvote", pageRoute, samtal.PermContribute, s.ideaUnvote},
+		{"POST", "/ideas/{id}/status", pageRoute, samtal.PermModerate, s.ideaStatus},
 		{"POST", "/lang", pageRoute, anyone, s.switchLanguage},
 
 		{"GET", "/signin", pageRoute, anyone, s.signInForm},
@@ -67,5 +73,11 @@ func (s *Server) routes() []route {
 		{"GET", "/api/v1/openapi.json", apiRoute, anyone, s.openAPI},
 		{"GET", "/api/v1/me", apiRoute, samtal.PermUseAccount, s.apiMe},
 		{"PATCH", "/api/v1/me", apiRoute, samtal.PermUseAccount, s.apiUpdateMe},
+		{"GET", "/api/v1/ideas", apiRoute, anyone, s.apiIdeas},
+		{"POST", "/api/v1/ideas", apiRoute, samtal.PermContribute, s.apiCreateIdea},
+		{"GET", "/api/v1/ideas/{id}", apiRoute, anyone, s.apiIdea},
+		{"POST", "/api/v1/ideas/{id}/vote", apiRoute, samtal.PermContribute, s.apiVote},
+		{"DELETE", "/api/v1/ideas/{id}/vote", apiRoute, samtal.PermContribute, s.apiUnvote},
+		{"POST", "/api/v1/ideas/{id}/status", apiRoute, samtal.PermModerate, s.apiIdeaStatus},
 	}
 }
