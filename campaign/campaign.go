@@ -35,6 +35,12 @@ type Campaign struct {
 	Questions  []Question
 }
 
+// OpenAt reports whether the campaign takes ideas and votes at t: after it
+// starts (if it has a start) and before it ends (if it has an end).
+func (c *Campaign) OpenAt(t time.Time) bool {
+	return (c.StartsAt.IsZero() || !t.Before(c.StartsAt)) && (c.EndsAt.IsZero() || t.Before(c.EndsAt))
+}
+
 // Question is one concrete question of a campaign.
 type Question struct {
 	ID         int64

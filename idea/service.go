@@ -56,6 +56,8 @@ var errNotFound = &samtal.Error{Code: samtal.ENOTFOUND, Message: "error.not_foun
 
 // NewIdea is what a member writes.
 type NewIdea struct {
+	// CampaignID, if set, is the campaign the question must belong to.
+	CampaignID int64
 	QuestionID int64
 	Title      string
 	Body       string
@@ -74,6 +76,9 @@ func (s *Service) Create(ctx context.Context, in NewIdea) (*Idea, error) {
 	c, q, err := s.question(ctx, in.QuestionID)
 	if err != nil {
 		return nil, err
+	}
+	if in.CampaignID != 0 && in.CampaignID != c.ID {
+		return nil, samtal.FieldError("question_id", "error.question_unknown")
 	}
 	if err := s.checkOpen(c); err != nil {
 		return nil, err
@@ -148,12 +153,15 @@ func (s *Service) campaignOfQuestion(ctx context.Context, questionID int64) (int
 
 // checkOpen returns ECONFLICT unless the campaign takes contributions now.
 func (s *Service) checkOpen(c *campaign.Campaign) error {
-	now := s.now()
-	if (!c.StartsAt.IsZero() && now.Before(c.StartsAt)) || (!c.EndsAt.IsZero() && !now.Before(c.EndsAt)) {
+	if !c.OpenAt(s.now()) {
 		return &samtal.Error{Code: samtal.ECONFLICT, Message: "error.campaign_closed"}
 	}
 	return nil
 }
+
+// Open reports whether the campaign takes ideas and votes now, by the
+// service's clock (pages use it to show or hide buttons).
+func (s *Service) Open(c *campaign.Campaign) bool { return c.OpenAt(s.now()) }
 
 // Get returns an idea the actor may see, with whether they voted for it.
 // Returns ENOTFOUND also when its campaign is hidden from the actor.
@@ -195,8 +203,11 @@ func (s *Service) List(ctx context.Context, f Filter) ([]*Idea, error) {
 	if f.Status != "" && !ValidStatus(f.Status) {
 		return nil, samtal.FieldError("status", "error.status_invalid")
 	}
-	if f.Limit <= 0 || f.Limit > 100 {
+	switch {
+	case f.Limit == 0:
 		f.Limit = 30
+	case f.Limit < 0 || f.Limit > 100:
+		return nil, samtal.FieldError("limit", "error.limit_invalid")
 	}
 	if f.Offset < 0 || f.Offset > 100000 {
 		return nil, samtal.FieldError("cursor", "error.cursor_invalid")
@@ -215,6 +226,9 @@ func (s *Service) Vote(ctx context.Context, id int64) (int, error) {
 	i, err := s.Get(ctx, id)
 	if err != nil {
 		return 0, err
+	}
+	if i.MergedInto != 0 {
+		return 0, &samtal.Error{Code: samtal.ECONFLICT, Message: "error.idea_merged"}
 	}
 	c, err := s.Campaigns.GetByID(ctx, i.CampaignID)
 	if err != nil {

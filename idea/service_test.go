@@ -163,6 +163,7 @@ func TestIdeaRefusals(t *testing.T) {
 			{"unknown question", ada, idea.NewIdea{QuestionID: 999999, Title: "T"}, samtal.EINVALID},
 			{"hidden campaign", ada, idea.NewIdea{QuestionID: hidden.Questions[0].ID, Title: "T"}, samtal.ENOTFOUND},
 			{"closed campaign", ada, idea.NewIdea{QuestionID: closed.Questions[0].ID, Title: "T"}, samtal.ECONFLICT},
+			{"question of another campaign", ada, idea.NewIdea{CampaignID: closed.ID, QuestionID: q, Title: "T"}, samtal.EINVALID},
 			{"too many tags", ada, idea.NewIdea{QuestionID: q, Title: "T", Tags: []string{"a", "b", "c", "d", "e", "f"}}, samtal.EINVALID},
 			{"bad tag", ada, idea.NewIdea{QuestionID: q, Title: "T", Tags: []string{"<script>"}}, samtal.EINVALID},
 		}
@@ -194,6 +195,9 @@ func TestIdeaRefusals(t *testing.T) {
 		}
 		if _, err := w.ideas.List(ada, idea.Filter{CampaignID: open.ID, Sort: "random"}); samtal.ErrorCode(err) != samtal.EINVALID {
 			t.Errorf("unknown sort: %v", err)
+		}
+		if _, err := w.ideas.List(ada, idea.Filter{CampaignID: open.ID, Limit: 101}); samtal.ErrorCode(err) != samtal.EINVALID {
+			t.Errorf("limit 101: %v", err)
 		}
 	})
 }

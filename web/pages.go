@@ -39,17 +39,6 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "home", v)
 }
 
-func (s *Server) campaignPage(w http.ResponseWriter, r *http.Request) {
-	c, err := s.Campaigns.Get(r.Context(), r.PathValue("slug"))
-	if err != nil {
-		s.pageFail(w, r, err)
-		return
-	}
-	v := s.view(r, "campaign.title")
-	v.Data = c
-	s.render(w, r, http.StatusOK, "campaign", v)
-}
-
 type settingsData struct {
 	Tokens   []*account.APIToken
 	NewToken string

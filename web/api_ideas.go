@@ -1,0 +1,227 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/samtal-dev/samtal"
+	"github.com/samtal-dev/samtal/idea"
+)
+
+// The ideas of the JSON API (see shared/API.md).
+
+// API list sizes.
+const (
+	apiDefaultLimit = 30
+	apiMaxLimit     = 100
+)
+
+// apiIdea is an idea as the API shows it.
+type apiIdea struct {
+	ID             string   `json:"id"`
+	QuestionID     string   `json:"question_id"`
+	CampaignID     string   `json:"campaign_id"`
+	Title          string   `json:"title"`
+	Body           string   `json:"body"`
+	Tags           []string `json:"tags"`
+	Status         string   `json:"status"`
+	Votes          int      `json:"votes"`
+	Comments       int      `json:"comments"`
+	AuthorPersonID string   `json:"author_person_id"`
+	MergedInto     string   `json:"merged_into"`
+	Voted          bool     `json:"voted"`
+	CreatedAt      string   `json:"created_at"`
+	UpdatedAt      string   `json:"updated_at"`
+}
+
+// apiID writes an id the API way: a string, "" for none.
+func apiID(id int64) string {
+	if id == 0 {
+		return ""
+	}
+	return strconv.FormatInt(id, 10)
+}
+
+func toAPIIdea(i *idea.Idea) apiIdea {
+	tags := i.Tags
+	if tags == nil {
+		tags = []string{}
+	}
+	return apiIdea{
+		ID: apiID(i.ID), QuestionID: apiID(i.QuestionID), CampaignID: apiID(i.CampaignID),
+		Title: i.Title, Body: i.Body, Tags: tags, Status: i.Status, Votes: i.Votes, Comments: i.Comments,
+		AuthorPersonID: apiID(i.AuthorPersonID), MergedInto: apiID(i.MergedInto), Voted: i.Voted,
+		CreatedAt: i.CreatedAt.UTC().Format(time.RFC3339), UpdatedAt: i.UpdatedAt.UTC().Format(time.RFC3339),
+	}
+}
+
+// apiList is the one shape of every list.
+type apiList[T any] struct {
+	Items []T    `json:"items"`
+	Next  string `json:"next"`
+}
+
+// apiQueryID reads an id filter: empty is 0, anything but a positive number
+// is an invalid field.
+func apiQueryID(r *http.Request, field string) (int64, error) {
+	v := r.URL.Query().Get(field)
+	if v == "" {
+		return 0, nil
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || n <= 0 {
+		return 0, samtal.FieldError(field, "error.number_invalid")
+	}
+	return n, nil
+}
+
+// apiPage reads ?limit= and ?cursor=. The cursor is the offset as a decimal
+// number; clients pass back the "next" they were given.
+func apiPage(r *http.Request) (limit, offset int, err error) {
+	q := r.URL.Query()
+	limit = apiDefaultLimit
+	if v := q.Get("limit"); v != "" {
+		if limit, err = strconv.Atoi(v); err != nil || limit < 1 || limit > apiMaxLimit {
+			return 0, 0, samtal.FieldError("limit", "error.limit_invalid")
+		}
+	}
+	if v := q.Get("cursor"); v != "" {
+		if offset, err = strconv.Atoi(v); err != nil || offset < 0 {
+			return 0, 0, samtal.FieldError("cursor", "error.cursor_invalid")
+		}
+	}
+	return limit, offset, nil
+}
+
+func (s *Server) apiIdeas(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	f := idea.Filter{Status: q.Get("status"), Sort: q.Get("sort")}
+	var err error
+	if f.CampaignID, err = apiQueryID(r, "campaign_id"); err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	if f.QuestionID, err = apiQueryID(r, "question_id"); err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	if f.Limit, f.Offset, err = apiPage(r); err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	list, err := s.Ideas.List(r.Context(), f)
+	if err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	out := apiList[apiIdea]{Items: make([]apiIdea, 0, len(list))}
+	for _, i := range list {
+		out.Items = append(out.Items, toAPIIdea(i))
+	}
+	// A full page may have a next one; the last page is the first that is
+	// not full.
+	if len(list) == f.Limit {
+		out.Next = strconv.Itoa(f.Offset + f.Limit)
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+func (s *Server) apiCreateIdea(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		QuestionID string   `json:"question_id"`
+		Title      string   `json:"title"`
+		Body       string   `json:"body"`
+		Tags       []string `json:"tags"`
+	}
+	if err := decodeJSON(r, &in); err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	qid, err := strconv.ParseInt(in.QuestionID, 10, 64)
+	if err != nil || qid <= 0 {
+		s.apiFail(w, r, samtal.FieldError("question_id", "error.question_unknown"))
+		return
+	}
+	i, err := s.Ideas.Create(r.Context(), idea.NewIdea{QuestionID: qid, Title: in.Title, Body: in.Body, Tags: in.Tags})
+	if err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	w.Header().Set("Location", "/api/v1/ideas/"+apiID(i.ID))
+	writeJSON(w, http.StatusCreated, toAPIIdea(i))
+}
+
+func (s *Server) apiIdea(w http.ResponseWriter, r *http.Request) {
+	id, err := ideaID(r)
+	if err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	i, err := s.Ideas.Get(r.Context(), id)
+	if err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, toAPIIdea(i))
+}
+
+// apiVoteResult is the answer to a vote and to taking it back.
+type apiVoteResult struct {
+	Votes int  `json:"votes"`
+	Voted bool `json:"voted"`
+}
+
+func (s *Server) apiVote(w http.ResponseWriter, r *http.Request) {
+	id, err := ideaID(r)
+	if err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	n, err := s.Ideas.Vote(r.Context(), id)
+	if err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, apiVoteResult{Votes: n, Voted: true})
+}
+
+func (s *Server) apiUnvote(w http.ResponseWriter, r *http.Request) {
+	id, err := ideaID(r)
+	if err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	n, err := s.Ideas.Unvote(r.Context(), id)
+	if err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, apiVoteResult{Votes: n, Voted: false})
+}
+
+func (s *Server) apiIdeaStatus(w http.ResponseWriter, r *http.Request) {
+	id, err := ideaID(r)
+	if err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	var in struct {
+		Status string `json:"status"`
+		Note   string `json:"note"`
+	}
+	if err := decodeJSON(r, &in); err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	if err := s.Ideas.SetStatus(r.Context(), id, in.Status, in.Note); err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	i, err := s.Ideas.Get(r.Context(), id)
+	if err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, toAPIIdea(i))
+}

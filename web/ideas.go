@@ -1,0 +1,309 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/samtal-dev/samtal"
+	"github.com/samtal-dev/samtal/campaign"
+	"github.com/samtal-dev/samtal/idea"
+)
+
+// The pages of ideas: a campaign with its ideas, the new-idea form, an idea
+// with its history, and the vote, unvote and status forms.
+
+// ideasPerPage is how many ideas a campaign page lists.
+const ideasPerPage = 30
+
+var errIdeaNotFound = &samtal.Error{Code: samtal.ENOTFOUND, Message: "error.not_found"}
+
+// questionOf returns the question of c with id, or nil.
+func questionOf(c *campaign.Campaign, id int64) *campaign.Question {
+	for i := range c.Questions {
+		if c.Questions[i].ID == id {
+			return &c.Questions[i]
+		}
+	}
+	return nil
+}
+
+// ideaID reads the {id} of the path; an id that is no number is a page that
+// does not exist.
+func ideaID(r *http.Request) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, errIdeaNotFound
+	}
+	return id, nil
+}
+
+// sortTab is one link of the sort tabs.
+type sortTab struct {
+	Key     string // message id of the label
+	URL     string
+	Current bool
+}
+
+// campaignData is what campaign.html shows.
+type campaignData struct {
+	Campaign   *campaign.Campaign
+	Ideas      []*idea.Idea
+	Open       bool
+	VotesLeft  int // -1: the campaign has no budget
+	Sorts      []sortTab
+	Statuses   []string
+	QuestionID int64
+	Status     string
+	Sort       string
+	More       string // the next page, or ""
+}
+
+// QuestionText returns the text of one of the campaign's questions.
+func (d *campaignData) QuestionText(id int64) string {
+	if q := questionOf(d.Campaign, id); q != nil {
+		return q.Text
+	}
+	return ""
+}
+
+// CanVote reports whether a vote button makes sense now.
+func (d *campaignData) CanVote() bool { return d.Open && d.VotesLeft != 0 }
+
+// campaignIdeasPage shows a campaign: its brief, its questions, and a page
+// of its ideas, filtered and sorted by the query.
+func (s *Server) campaignIdeasPage(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	c, err := s.Campaigns.Get(ctx, r.PathValue("slug"))
+	if err != nil {
+		s.pageFail(w, r, err)
+		return
+	}
+	q := r.URL.Query()
+	f := idea.Filter{CampaignID: c.ID, Status: q.Get("status"), Sort: q.Get("sort")}
+	if f.QuestionID, err = optionalInt(q, "question"); err != nil {
+		s.pageFail(w, r, err)
+		return
+	}
+	if v := q.Get("offset"); v != "" {
+		if f.Offset, err = strconv.Atoi(v); err != nil || f.Offset < 0 {
+			s.pageFail(w, r, samtal.FieldError("offset", "error.number_invalid"))
+			return
+		}
+	}
+	// One more than a page tells whether there is a next one.
+	f.Limit = ideasPerPage + 1
+	list, err := s.Ideas.List(ctx, f)
+	if err != nil {
+		s.pageFail(w, r, err)
+		return
+	}
+	left, err := s.Ideas.VotesLeft(ctx, c)
+	if err != nil {
+		s.pageFail(w, r, err)
+		return
+	}
+	d := &campaignData{
+		Campaign: c, Ideas: list, Open: s.Ideas.Open(c), VotesLeft: left,
+		Statuses: idea.Statuses, QuestionID: f.QuestionID, Status: f.Status, Sort: f.Sort,
+	}
+	if d.Sort == "" {
+		d.Sort = idea.SortTrending
+	}
+	link := func(sort string, offset int) string {
+		v := url.Values{}
+		if f.QuestionID != 0 {
+			v.Set("question", strconv.FormatInt(f.QuestionID, 10))
+		}
+		if f.Status != "" {
+			v.Set("status", f.Status)
+		}
+		if sort != idea.SortTrending {
+			v.Set("sort", sort)
+		}
+		if offset > 0 {
+			v.Set("offset", strconv.Itoa(offset))
+		}
+		u := "/campaigns/" + url.PathEscape(c.Slug)
+		if len(v) > 0 {
+			u += "?" + v.Encode()
+		}
+		return u + "#ideas"
+	}
+	for _, t := range [][2]string{
+		{idea.SortTrending, "campaign.sort_trending"}, {idea.SortTop, "campaign.sort_top"}, {idea.SortNewest, "campaign.sort_newest"},
+	} {
+		d.Sorts = append(d.Sorts, sortTab{Key: t[1], URL: link(t[0], 0), Current: t[0] == d.Sort})
+	}
+	if len(list) > ideasPerPage {
+		d.Ideas = list[:ideasPerPage]
+		d.More = link(d.Sort, f.Offset+ideasPerPage)
+	}
+	v := s.view(r, "campaign.title")
+	v.Data = d
+	s.render(w, r, http.StatusOK, "campaign", v)
+}
+
+// newIdeaData is what idea_new.html shows.
+type newIdeaData struct {
+	Campaign *campaign.Campaign
+}
+
+func (s *Server) newIdeaView(r *http.Request) (*view, error) {
+	c, err := s.Campaigns.Get(r.Context(), r.PathValue("slug"))
+	if err != nil {
+		return nil, err
+	}
+	v := s.view(r, "idea.new_title")
+	v.Data = &newIdeaData{Campaign: c}
+	return v, nil
+}
+
+func (s *Server) ideaNewForm(w http.ResponseWriter, r *http.Request) {
+	v, err := s.newIdeaView(r)
+	if err != nil {
+		s.pageFail(w, r, err)
+		return
+	}
+	c := v.Data.(*newIdeaData).Campaign
+	if !s.Ideas.Open(c) {
+		s.pageFail(w, r, &samtal.Error{Code: samtal.ECONFLICT, Message: "error.campaign_closed"})
+		return
+	}
+	v.Form["question_id"] = r.URL.Query().Get("question")
+	if v.Form["question_id"] == "" && len(c.Questions) > 0 {
+		v.Form["question_id"] = strconv.FormatInt(c.Questions[0].ID, 10)
+	}
+	s.render(w, r, http.StatusOK, "idea_new", v)
+}
+
+func (s *Server) ideaCreate(w http.ResponseWriter, r *http.Request) {
+	v, err := s.newIdeaView(r)
+	if err != nil {
+		s.pageFail(w, r, err)
+		return
+	}
+	c := v.Data.(*newIdeaData).Campaign
+	for _, k := range []string{"question_id", "title", "body", "tags"} {
+		v.Form[k] = r.PostForm.Get(k)
+	}
+	// The question must be one of this campaign's: the form is the
+	// campaign's, whatever number it was sent with; the service checks.
+	qid, _ := strconv.ParseInt(v.Form["question_id"], 10, 64)
+	in := idea.NewIdea{CampaignID: c.ID, QuestionID: qid, Title: v.Form["title"], Body: v.Form["body"], Tags: strings.Split(v.Form["tags"], ",")}
+	i, err := s.Ideas.Create(r.Context(), in)
+	if err != nil {
+		s.formError(w, r, "idea_new", v, err)
+		return
+	}
+	http.Redirect(w, r, "/ideas/"+strconv.FormatInt(i.ID, 10)+"?flash=flash.idea_posted", http.StatusSeeOther)
+}
+
+// ideaData is what idea.html shows.
+type ideaData struct {
+	Idea      *idea.Idea
+	Campaign  *campaign.Campaign
+	Question  string
+	History   []idea.StatusChange
+	Open      bool
+	VotesLeft int
+	Statuses  []string
+}
+
+// CanVote reports whether a vote button makes sense now.
+func (d *ideaData) CanVote() bool { return d.Open && d.VotesLeft != 0 }
+
+func (s *Server) ideaView(r *http.Request) (*view, error) {
+	ctx := r.Context()
+	id, err := ideaID(r)
+	if err != nil {
+		return nil, err
+	}
+	i, err := s.Ideas.Get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	c, err := s.Campaigns.GetByID(ctx, i.CampaignID)
+	if err != nil {
+		return nil, err
+	}
+	history, err := s.Ideas.History(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	left, err := s.Ideas.VotesLeft(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	d := &ideaData{Idea: i, Campaign: c, History: history, Open: s.Ideas.Open(c), VotesLeft: left, Statuses: idea.Statuses}
+	if q := questionOf(c, i.QuestionID); q != nil {
+		d.Question = q.Text
+	}
+	v := s.view(r, "idea.title")
+	v.Data = d
+	v.Form["status"] = i.Status
+	return v, nil
+}
+
+func (s *Server) ideaPage(w http.ResponseWriter, r *http.Request) {
+	v, err := s.ideaView(r)
+	if err != nil {
+		s.pageFail(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "idea", v)
+}
+
+// ideaVote and ideaUnvote answer the small vote forms of the lists and the
+// idea page, and lead back to where the form was.
+func (s *Server) ideaVote(w http.ResponseWriter, r *http.Request) {
+	s.voteForm(w, r, s.Ideas.Vote)
+}
+
+func (s *Server) ideaUnvote(w http.ResponseWriter, r *http.Request) {
+	s.voteForm(w, r, s.Ideas.Unvote)
+}
+
+func (s *Server) voteForm(w http.ResponseWriter, r *http.Request, act func(context.Context, int64) (int, error)) {
+	id, err := ideaID(r)
+	if err != nil {
+		s.pageFail(w, r, err)
+		return
+	}
+	if _, err := act(r.Context(), id); err != nil {
+		s.pageFail(w, r, err)
+		return
+	}
+	next := "/ideas/" + strconv.FormatInt(id, 10)
+	if n := r.PostForm.Get("next"); n != "" {
+		next = localPath(n)
+		if !strings.Contains(next, "#") {
+			next += "#idea-" + strconv.FormatInt(id, 10)
+		}
+	}
+	http.Redirect(w, r, next, http.StatusSeeOther)
+}
+
+func (s *Server) ideaStatus(w http.ResponseWriter, r *http.Request) {
+	id, err := ideaID(r)
+	if err != nil {
+		s.pageFail(w, r, err)
+		return
+	}
+	status, note := r.PostForm.Get("status"), r.PostForm.Get("note")
+	if err := s.Ideas.SetStatus(r.Context(), id, status, note); err != nil {
+		// Show the idea again with the form as it was sent, if the idea
+		// can be shown at all.
+		v, verr := s.ideaView(r)
+		if verr != nil || samtal.ErrorCode(err) != samtal.EINVALID {
+			s.pageFail(w, r, err)
+			return
+		}
+		v.Form["status"], v.Form["note"] = status, note
+		s.formError(w, r, "idea", v, err)
+		return
+	}
+	http.Redirect(w, r, "/ideas/"+strconv.FormatInt(id, 10)+"?flash=flash.status_changed#status", http.StatusSeeOther)
+}
