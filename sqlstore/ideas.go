@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -282,34 +283,73 @@ func (s *Ideas) ImportVotes(ctx context.Context, votes []ImportedVote, weight fu
 				return fmt.Errorf("import votes: %w", err)
 			}
 		}
-		// Recount from the votes table, so that skipped duplicates do not count.
+		// Recount from the votes table, so that skipped duplicates do not
+		// count: a few hundred ideas per query, in id order.
+		ids := make([]int64, 0, len(touched))
 		for id := range touched {
-			var created int64
-			if err := tx.QueryRowContext(ctx, `SELECT created_at FROM ideas WHERE id = $1`, id).Scan(&created); err != nil {
-				return fmt.Errorf("import votes: idea %d: %w", id, err)
-			}
-			rows, err := tx.QueryContext(ctx, `SELECT weight FROM votes WHERE idea_id = $1`, id)
-			if err != nil {
-				return err
-			}
-			n, score := 0, weight(fromMS(created))
-			for rows.Next() {
-				var w float64
-				if err := rows.Scan(&w); err != nil {
-					rows.Close()
-					return err
-				}
-				n++
-				score = idea.AddWeight(score, w)
-			}
-			rows.Close()
-			if err := rows.Err(); err != nil {
-				return err
-			}
-			if _, err := tx.ExecContext(ctx, `UPDATE ideas SET votes = $1, trending = $2 WHERE id = $3`, n, score, id); err != nil {
+			ids = append(ids, id)
+		}
+		slices.Sort(ids)
+		for start := 0; start < len(ids); start += importBatch {
+			if err := s.recount(ctx, tx, ids[start:min(start+importBatch, len(ids))], weight); err != nil {
 				return err
 			}
 		}
 		return nil
 	})
+}
+
+// recount sets the vote count and trending score of the given ideas from
+// their votes.
+func (s *Ideas) recount(ctx context.Context, tx *sql.Tx, ids []int64, weight func(time.Time) float64) error {
+	ph := make([]string, len(ids))
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		ph[i], args[i] = fmt.Sprintf("$%d", i+1), id
+	}
+	in := "(" + strings.Join(ph, ",") + ")"
+	type tally struct {
+		n     int
+		score float64
+	}
+	tallies := make(map[int64]*tally, len(ids))
+	rows, err := tx.QueryContext(ctx, `SELECT id, created_at FROM ideas WHERE id IN `+in, args...)
+	if err != nil {
+		return fmt.Errorf("recount: %w", err)
+	}
+	for rows.Next() {
+		var id, created int64
+		if err := rows.Scan(&id, &created); err != nil {
+			rows.Close()
+			return err
+		}
+		tallies[id] = &tally{score: weight(fromMS(created))}
+	}
+	rows.Close()
+	rows, err = tx.QueryContext(ctx, `SELECT idea_id, weight FROM votes WHERE idea_id IN `+in, args...)
+	if err != nil {
+		return fmt.Errorf("recount: %w", err)
+	}
+	for rows.Next() {
+		var id int64
+		var w float64
+		if err := rows.Scan(&id, &w); err != nil {
+			rows.Close()
+			return err
+		}
+		if t := tallies[id]; t != nil {
+			t.n++
+			t.score = idea.AddWeight(t.score, w)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for id, t := range tallies {
+		if _, err := tx.ExecContext(ctx, `UPDATE ideas SET votes = $1, trending = $2 WHERE id = $3`, t.n, t.score, id); err != nil {
+			return fmt.Errorf("recount: %w", err)
+		}
+	}
+	return nil
 }

@@ -1,11 +1,15 @@
 package web
 
 import (
+	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"testing"
 
 	"github.com/samtal-dev/samtal"
+	"github.com/samtal-dev/samtal/campaign"
+	"github.com/samtal-dev/samtal/idea"
 )
 
 // Benchmarks of the hot paths through the whole handler stack, without the
@@ -87,4 +91,40 @@ func BenchmarkSettingsPage(b *testing.B) {
 			}
 		}
 	})
+}
+
+func BenchmarkCampaignPage(b *testing.B) {
+	h, _ := benchHarness(b)
+	c := &campaign.Campaign{Slug: "bench", Title: "Bench", Visibility: campaign.Public,
+		Questions: []campaign.Question{{Text: "Which colour?"}, {Text: "Which name?"}}}
+	if err := h.srv.Campaigns.Create(cli(), c); err != nil {
+		b.Fatal(err)
+	}
+	for i := 0; i < 40; i++ {
+		// Twenty authors, so that the per-person posting limit is not in the way.
+		email := fmt.Sprintf("author%d@example.org", i%20)
+		if i < 20 {
+			h.addUser(email, samtal.RoleMember)
+		}
+		author := samtal.WithActor(context.Background(), actorOf(b, h, email))
+		if _, err := h.srv.Ideas.Create(author, idea.NewIdea{QuestionID: c.Questions[i%2].ID, Title: fmt.Sprint("Idea ", i), Body: "A body of some length."}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	for _, path := range []string{"/campaigns/bench", fmt.Sprintf("/api/v1/ideas?campaign_id=%d", c.ID)} {
+		b.Run(path, func(b *testing.B) {
+			b.ReportAllocs()
+			b.SetParallelism(16)
+			b.RunParallel(func(pb *testing.PB) {
+				req := httptest.NewRequest("GET", path, nil)
+				for pb.Next() {
+					rec := httptest.NewRecorder()
+					h.srv.ServeHTTP(rec, req)
+					if rec.Code != http.StatusOK {
+						b.Fatalf("status %d", rec.Code)
+					}
+				}
+			})
+		})
+	}
 }

@@ -678,7 +678,7 @@ func TestTokensAreOwnOnly(t *testing.T) {
 	}
 }
 
-func actorOf(t *testing.T, h *harness, email string) samtal.Actor {
+func actorOf(t testing.TB, h *harness, email string) samtal.Actor {
 	t.Helper()
 	acc, _, err := sqlstoreAccount(h, email)
 	if err != nil {

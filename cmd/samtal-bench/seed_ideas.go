@@ -100,8 +100,9 @@ func seedIdeas(ctx context.Context, db *sqlstore.DB, sz size, seed *seeded) erro
 	voters := members[1:] // the bench member's budget stays untouched
 	perVoter := (sz.votes + len(voters) - 1) / len(voters)
 	stride := max(1, sz.ideas/len(voters))
-	const chunk = 50000
-	batch := make([]sqlstore.ImportedVote, 0, chunk)
+	// One import, so that each idea is recounted once.
+	const chunk = 1 << 30
+	batch := make([]sqlstore.ImportedVote, 0, min(sz.votes, 1<<24))
 	total := 0
 	flush := func() error {
 		if len(batch) == 0 {
