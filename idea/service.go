@@ -166,15 +166,21 @@ func (s *Service) Open(c *campaign.Campaign) bool { return c.OpenAt(s.now()) }
 // Get returns an idea the actor may see, with whether they voted for it.
 // Returns ENOTFOUND also when its campaign is hidden from the actor.
 func (s *Service) Get(ctx context.Context, id int64) (*Idea, error) {
-	a := samtal.ActorFrom(ctx)
-	i, err := s.Store.IdeaByID(ctx, id, a.PersonID)
+	i, _, err := s.withCampaign(ctx, id)
+	return i, err
+}
+
+// withCampaign is Get that also returns the idea's campaign.
+func (s *Service) withCampaign(ctx context.Context, id int64) (*Idea, *campaign.Campaign, error) {
+	i, err := s.Store.IdeaByID(ctx, id, samtal.ActorFrom(ctx).PersonID)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	if _, err := s.Campaigns.GetByID(ctx, i.CampaignID); err != nil {
-		return nil, err
+	c, err := s.Campaigns.GetByID(ctx, i.CampaignID)
+	if err != nil {
+		return nil, nil, err
 	}
-	return i, nil
+	return i, c, nil
 }
 
 // List returns a page of a campaign's ideas the actor may see. Returns
@@ -223,16 +229,12 @@ func (s *Service) Vote(ctx context.Context, id int64) (int, error) {
 	if err := requirePerson(a); err != nil {
 		return 0, err
 	}
-	i, err := s.Get(ctx, id)
+	i, c, err := s.withCampaign(ctx, id)
 	if err != nil {
 		return 0, err
 	}
 	if i.MergedInto != 0 {
 		return 0, &samtal.Error{Code: samtal.ECONFLICT, Message: "error.idea_merged"}
-	}
-	c, err := s.Campaigns.GetByID(ctx, i.CampaignID)
-	if err != nil {
-		return 0, err
 	}
 	if err := s.checkOpen(c); err != nil {
 		return 0, err
@@ -248,11 +250,7 @@ func (s *Service) Unvote(ctx context.Context, id int64) (int, error) {
 	if err := requirePerson(a); err != nil {
 		return 0, err
 	}
-	i, err := s.Get(ctx, id)
-	if err != nil {
-		return 0, err
-	}
-	c, err := s.Campaigns.GetByID(ctx, i.CampaignID)
+	_, c, err := s.withCampaign(ctx, id)
 	if err != nil {
 		return 0, err
 	}
