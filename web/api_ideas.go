@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 	"time"
@@ -65,15 +66,7 @@ type apiList[T any] struct {
 // apiQueryID reads an id filter: empty is 0, anything but a positive number
 // is an invalid field.
 func apiQueryID(r *http.Request, field string) (int64, error) {
-	v := r.URL.Query().Get(field)
-	if v == "" {
-		return 0, nil
-	}
-	n, err := strconv.ParseInt(v, 10, 64)
-	if err != nil || n <= 0 {
-		return 0, samtal.FieldError(field, "error.number_invalid")
-	}
-	return n, nil
+	return optionalInt(r.URL.Query(), field)
 }
 
 // apiPage reads ?limit= and ?cursor=. The cursor is the offset as a decimal
@@ -173,31 +166,27 @@ type apiVoteResult struct {
 }
 
 func (s *Server) apiVote(w http.ResponseWriter, r *http.Request) {
-	id, err := ideaID(r)
-	if err != nil {
-		s.apiFail(w, r, err)
-		return
-	}
-	n, err := s.Ideas.Vote(r.Context(), id)
-	if err != nil {
-		s.apiFail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, apiVoteResult{Votes: n, Voted: true})
+	s.apiChangeVote(w, r, s.Ideas.Vote, true)
 }
 
 func (s *Server) apiUnvote(w http.ResponseWriter, r *http.Request) {
+	s.apiChangeVote(w, r, s.Ideas.Unvote, false)
+}
+
+// apiChangeVote casts or takes back the caller's vote with change and
+// answers the new count.
+func (s *Server) apiChangeVote(w http.ResponseWriter, r *http.Request, change func(context.Context, int64) (int, error), voted bool) {
 	id, err := ideaID(r)
 	if err != nil {
 		s.apiFail(w, r, err)
 		return
 	}
-	n, err := s.Ideas.Unvote(r.Context(), id)
+	n, err := change(r.Context(), id)
 	if err != nil {
 		s.apiFail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, apiVoteResult{Votes: n, Voted: false})
+	writeJSON(w, http.StatusOK, apiVoteResult{Votes: n, Voted: voted})
 }
 
 func (s *Server) apiIdeaStatus(w http.ResponseWriter, r *http.Request) {
