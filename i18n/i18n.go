@@ -8,11 +8,12 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
 
-	goi18n "github.com/nicksnyder/go-i18n/v2/i18n"
+	"golang.org/x/text/feature/plural"
 	"golang.org/x/text/language"
 )
 
@@ -24,38 +25,121 @@ var Languages = []string{"en", "de", "da"}
 
 // Catalog translates message ids.
 type Catalog struct {
-	bundle     *goi18n.Bundle
-	localizers map[string]*goi18n.Localizer
-	matcher    language.Matcher
-	static     map[string]map[string]string // lang → id → text without placeholders
+	messages map[string]map[string]message // lang → id → message
+	tags     map[string]language.Tag
+	matcher  language.Matcher
+	static   map[string]map[string]string // lang → id → text without placeholders
+}
+
+// message is one catalog entry: a text, or one text per plural form
+// ("one", "other", …). Texts are parsed once into literal parts and
+// {{.Name}} placeholders, so that filling one in is string concatenation.
+type message struct {
+	text   []part
+	plural map[string][]part
+}
+
+// part is a literal, or the name of a placeholder when field is set.
+type part struct {
+	lit   string
+	field bool
+}
+
+var placeholder = regexp.MustCompile(`\{\{\s*\.([A-Za-z][A-Za-z0-9]*)\s*\}\}`)
+
+// parse splits a text into literals and placeholders. Only {{.Name}} is
+// allowed; anything else between braces is an error in the catalog.
+func parse(text string) ([]part, error) {
+	var parts []part
+	rest := text
+	for {
+		loc := placeholder.FindStringSubmatchIndex(rest)
+		if loc == nil {
+			break
+		}
+		if loc[0] > 0 {
+			parts = append(parts, part{lit: rest[:loc[0]]})
+		}
+		parts = append(parts, part{lit: rest[loc[2]:loc[3]], field: true})
+		rest = rest[loc[1]:]
+	}
+	if strings.Contains(rest, "{{") || strings.Contains(rest, "}}") {
+		return nil, fmt.Errorf("only {{.Name}} placeholders are allowed: %q", text)
+	}
+	if rest != "" {
+		parts = append(parts, part{lit: rest})
+	}
+	return parts, nil
+}
+
+// fill puts data into parts.
+func fill(parts []part, data map[string]any) string {
+	if len(parts) == 1 && !parts[0].field {
+		return parts[0].lit
+	}
+	var b strings.Builder
+	for _, p := range parts {
+		if !p.field {
+			b.WriteString(p.lit)
+			continue
+		}
+		switch v := data[p.lit].(type) {
+		case string:
+			b.WriteString(v)
+		case nil:
+		default:
+			fmt.Fprint(&b, v)
+		}
+	}
+	return b.String()
 }
 
 // Load reads the embedded catalogs.
 func Load() (*Catalog, error) {
-	b := goi18n.NewBundle(language.English)
-	b.RegisterUnmarshalFunc("json", json.Unmarshal)
-	c := &Catalog{bundle: b, localizers: map[string]*goi18n.Localizer{}, static: map[string]map[string]string{}}
+	c := &Catalog{messages: map[string]map[string]message{}, tags: map[string]language.Tag{}, static: map[string]map[string]string{}}
 	tags := make([]language.Tag, 0, len(Languages))
 	for _, l := range Languages {
 		data, err := locales.ReadFile("locales/" + l + ".json")
 		if err != nil {
 			return nil, err
 		}
-		if _, err := b.ParseMessageFileBytes(data, l+".json"); err != nil {
-			return nil, fmt.Errorf("catalog %s: %w", l, err)
-		}
-		c.localizers[l] = goi18n.NewLocalizer(b, l)
 		var raw map[string]any
 		if err := json.Unmarshal(data, &raw); err != nil {
 			return nil, fmt.Errorf("catalog %s: %w", l, err)
 		}
+		c.messages[l] = make(map[string]message, len(raw))
 		c.static[l] = map[string]string{}
 		for id, v := range raw {
-			if text, ok := v.(string); ok && !strings.Contains(text, "{{") {
-				c.static[l][id] = text
+			var m message
+			switch v := v.(type) {
+			case string:
+				if m.text, err = parse(v); err != nil {
+					return nil, fmt.Errorf("catalog %s, %s: %w", l, id, err)
+				}
+				if !strings.Contains(v, "{{") {
+					c.static[l][id] = v
+				}
+			case map[string]any:
+				m.plural = map[string][]part{}
+				for form, t := range v {
+					text, ok := t.(string)
+					if !ok {
+						return nil, fmt.Errorf("catalog %s, %s: form %s is not text", l, id, form)
+					}
+					if m.plural[form], err = parse(text); err != nil {
+						return nil, fmt.Errorf("catalog %s, %s: %w", l, id, err)
+					}
+				}
+				if m.plural["other"] == nil {
+					return nil, fmt.Errorf("catalog %s, %s: a plural needs an \"other\" form", l, id)
+				}
+			default:
+				return nil, fmt.Errorf("catalog %s, %s: neither text nor plural forms", l, id)
 			}
+			c.messages[l][id] = m
 		}
-		tags = append(tags, language.Make(l))
+		c.tags[l] = language.Make(l)
+		tags = append(tags, c.tags[l])
 	}
 	c.matcher = language.NewMatcher(tags)
 	return c, nil
@@ -84,21 +168,26 @@ func (c *Catalog) Match(acceptLanguage string) string {
 	return Languages[i]
 }
 
-func (c *Catalog) localizer(lang string) *goi18n.Localizer {
-	if l, ok := c.localizers[lang]; ok {
-		return l
+// lookup finds id in lang, else in English.
+func (c *Catalog) lookup(lang, id string) (message, string, bool) {
+	if m, ok := c.messages[lang][id]; ok {
+		return m, lang, true
 	}
-	return c.localizers["en"]
+	m, ok := c.messages["en"][id]
+	return m, "en", ok
 }
 
 // T returns message id in lang with data filled in. A missing id returns the
 // id itself, which the catalog test catches before it ships.
 func (c *Catalog) T(lang, id string, data map[string]any) string {
-	s, err := c.localizer(lang).Localize(&goi18n.LocalizeConfig{MessageID: id, TemplateData: data})
-	if err != nil {
+	m, _, ok := c.lookup(lang, id)
+	if !ok {
 		return id
 	}
-	return s
+	if m.text == nil && m.plural != nil {
+		return fill(m.plural["other"], data)
+	}
+	return fill(m.text, data)
 }
 
 // Static returns the text of message id in lang if it is a plain string
@@ -108,23 +197,47 @@ func (c *Catalog) Static(lang, id string) (string, bool) {
 	return text, ok
 }
 
-// N returns the plural form of message id for count n.
+// N returns the plural form of message id for count n, by the language's
+// CLDR rules; {{.Count}} is n written the local way.
 func (c *Catalog) N(lang, id string, n int, data map[string]any) string {
+	m, found, ok := c.lookup(lang, id)
+	if !ok {
+		return id
+	}
 	if data == nil {
 		data = map[string]any{}
 	}
-	data["Count"] = FormatInt(lang, int64(n))
-	s, err := c.localizer(lang).Localize(&goi18n.LocalizeConfig{MessageID: id, TemplateData: data, PluralCount: n})
-	if err != nil {
-		return id
+	data["Count"] = FormatInt(found, int64(n))
+	if m.plural == nil {
+		return fill(m.text, data)
 	}
-	return s
+	form := "other"
+	abs := n
+	if abs < 0 {
+		abs = -abs
+	}
+	switch plural.Cardinal.MatchPlural(c.tags[found], abs, 0, 0, 0, 0) {
+	case plural.Zero:
+		form = "zero"
+	case plural.One:
+		form = "one"
+	case plural.Two:
+		form = "two"
+	case plural.Few:
+		form = "few"
+	case plural.Many:
+		form = "many"
+	}
+	if parts, ok := m.plural[form]; ok {
+		return fill(parts, data)
+	}
+	return fill(m.plural["other"], data)
 }
 
-// Has reports whether id exists in lang (for tests).
+// Has reports whether id exists in lang itself (for tests).
 func (c *Catalog) Has(lang, id string) bool {
-	_, tag, err := c.localizer(lang).LocalizeWithTag(&goi18n.LocalizeConfig{MessageID: id, PluralCount: 2})
-	return err == nil && tag == language.Make(lang)
+	_, ok := c.messages[lang][id]
+	return ok
 }
 
 // Keys returns the ids in the catalog file of lang (for tests).
