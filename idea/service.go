@@ -42,7 +42,10 @@ type Service struct {
 	Store     Store
 	Campaigns Campaigns
 	Limiter   Limiter
-	Now       func() time.Time
+	// CommentStore keeps the comments on ideas. (It cannot be called
+	// Comments: that is the method that lists an idea's comments.)
+	CommentStore CommentStore
+	Now          func() time.Time
 }
 
 func (s *Service) now() time.Time {

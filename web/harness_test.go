@@ -56,9 +56,10 @@ func newHarness(t testing.TB, engine string) *harness {
 		Mailer: obs, Translator: cat, BaseURL: base, TokenCacheTTL: account.DefaultTokenCacheTTL,
 	}
 	campaigns := &campaign.Service{Store: sqlstore.NewCampaigns(db)}
+	ideas := sqlstore.NewIdeas(db)
 	h.srv, err = New(Config{
 		Accounts: h.accounts, Audit: &audit.Service{Store: sqlstore.NewAudit(db)}, Outbox: obs,
-		Campaigns: campaigns, Ideas: &idea.Service{Store: sqlstore.NewIdeas(db), Campaigns: campaigns, Limiter: sqlstore.NewLimiter(db)}, Catalog: cat, Ready: db, Log: log,
+		Campaigns: campaigns, Ideas: &idea.Service{Store: ideas, CommentStore: ideas, Campaigns: campaigns, Limiter: sqlstore.NewLimiter(db)}, Catalog: cat, Ready: db, Log: log,
 		BaseURL: base, CommunityName: "Testhus",
 	})
 	if err != nil {

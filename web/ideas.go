@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -207,6 +208,7 @@ type ideaData struct {
 	Campaign  *campaign.Campaign
 	Question  string
 	History   []idea.StatusChange
+	Comments  []commentItem
 	Open      bool
 	VotesLeft int
 	Statuses  []string
@@ -237,7 +239,19 @@ func (s *Server) ideaView(r *http.Request) (*view, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := &ideaData{Idea: i, Campaign: c, History: history, Open: s.Ideas.Open(c), VotesLeft: left, Statuses: idea.Statuses}
+	comments, err := s.Ideas.Comments(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	// Moderators see the earlier texts of edited comments.
+	var edits map[int64][]idea.CommentEdit
+	actor := samtal.ActorFrom(ctx)
+	if actor.Can(samtal.PermModerate) && slices.ContainsFunc(comments, func(c idea.Comment) bool { return c.Edited }) {
+		if edits, err = s.Ideas.IdeaCommentEdits(ctx, id); err != nil {
+			return nil, err
+		}
+	}
+	d := &ideaData{Idea: i, Campaign: c, History: history, Comments: commentItems(actor, comments, edits), Open: s.Ideas.Open(c), VotesLeft: left, Statuses: idea.Statuses}
 	if q := questionOf(c, i.QuestionID); q != nil {
 		d.Question = q.Text
 	}

@@ -42,6 +42,8 @@ func (s *Server) routes() []route {
 		{"POST", "/ideas/{id}/vote", pageRoute, samtal.PermContribute, s.ideaVote},
 		{"POST", "/ideas/{id}/unvote", pageRoute, samtal.PermContribute, s.ideaUnvote},
 		{"POST", "/ideas/{id}/status", pageRoute, samtal.PermModerate, s.ideaStatus},
+		{"POST", "/ideas/{id}/comments", pageRoute, samtal.PermContribute, s.commentCreate},
+		{"POST", "/comments/{id}/delete", pageRoute, samtal.PermContribute, s.commentDelete},
 		{"POST", "/lang", pageRoute, anyone, s.switchLanguage},
 
 		{"GET", "/signin", pageRoute, anyone, s.signInForm},
@@ -79,5 +81,11 @@ func (s *Server) routes() []route {
 		{"POST", "/api/v1/ideas/{id}/vote", apiRoute, samtal.PermContribute, s.apiVote},
 		{"DELETE", "/api/v1/ideas/{id}/vote", apiRoute, samtal.PermContribute, s.apiUnvote},
 		{"POST", "/api/v1/ideas/{id}/status", apiRoute, samtal.PermModerate, s.apiIdeaStatus},
+		{"GET", "/api/v1/ideas/{id}/comments", apiRoute, anyone, s.apiComments},
+		{"POST", "/api/v1/ideas/{id}/comments", apiRoute, samtal.PermContribute, s.apiCreateComment},
+		{"GET", "/api/v1/comments/{id}", apiRoute, anyone, s.apiComment},
+		{"PATCH", "/api/v1/comments/{id}", apiRoute, samtal.PermContribute, s.apiEditComment},
+		{"DELETE", "/api/v1/comments/{id}", apiRoute, samtal.PermContribute, s.apiDeleteComment},
+		{"POST", "/api/v1/comments/{id}/replies", apiRoute, samtal.PermContribute, s.apiReply},
 	}
 }

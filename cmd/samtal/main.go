@@ -296,7 +296,8 @@ func open(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 		TokenCacheTTL: account.DefaultTokenCacheTTL,
 	}
 	a.campaigns = &campaign.Service{Store: sqlstore.NewCampaigns(db)}
-	a.ideas = &idea.Service{Store: sqlstore.NewIdeas(db), Campaigns: a.campaigns, Limiter: sqlstore.NewLimiter(db)}
+	ideas := sqlstore.NewIdeas(db)
+	a.ideas = &idea.Service{Store: ideas, CommentStore: ideas, Campaigns: a.campaigns, Limiter: sqlstore.NewLimiter(db)}
 	a.queue, err = jobs.New(db, jobs.Config{Outbox: a.outbox, Maintenance: accounts.DeleteExpired, Log: log})
 	if err != nil {
 		db.Close()
