@@ -141,7 +141,7 @@ func (r *results) checkTargets() {
 			p99MS    float64
 		}{
 			{"idea-list", 1500, 50},
-			{"idea-page", 1000, 0},
+			{"idea-page", 1000, 0}, // each with 100 comments
 			{"vote", 2000, 0},
 		} {
 			t := target{Name: fmt.Sprintf("%s ≥ %.0f/s", g.scenario, g.rate), Engine: e.Engine, Got: "not measured"}

@@ -19,6 +19,12 @@ type benchCampaign struct {
 	Slug string
 }
 
+// commentedIdeas ideas get commentsPerIdea comments each, for the idea page.
+const (
+	commentedIdeas  = 20
+	commentsPerIdea = 100
+)
+
 // voteIdeas is how many unvoted ideas the vote scenario can walk through;
 // each client votes for them in order, so it bounds a client's requests.
 const voteIdeas = 3000
@@ -91,8 +97,22 @@ func seedIdeas(ctx context.Context, db *sqlstore.DB, sz size, seed *seeded) erro
 	if err := <-errs; err != nil {
 		return err
 	}
-	for n := 0; n < len(ids); n += max(1, len(ids)/1000) {
+	// The idea page scenario reads ideas with 100 comments each, a third of
+	// them replies.
+	for n := 0; n < len(ids) && len(seed.IdeaIDs) < commentedIdeas; n += max(1, len(ids)/commentedIdeas) {
 		seed.IdeaIDs = append(seed.IdeaIDs, ids[n])
+		var last int64
+		for k := range commentsPerIdea {
+			c := &idea.Comment{IdeaID: ids[n], AuthorPersonID: members[(n+k)%len(members)].PersonID,
+				Body: "A comment of the load benchmark, answering the idea or another comment in a sentence or two.", CreatedAt: now, UpdatedAt: now}
+			if k%3 == 2 {
+				c.ParentID = last
+			}
+			if err := ideas.AddComment(ctx, c); err != nil {
+				return fmt.Errorf("seed ideas: comment: %w", err)
+			}
+			last = c.ID
+		}
 	}
 
 	// The votes: member p votes for the ideas p*stride, p*stride+1, … so
