@@ -128,3 +128,47 @@ func BenchmarkCampaignPage(b *testing.B) {
 		})
 	}
 }
+
+func BenchmarkIdeaPageWith100Comments(b *testing.B) {
+	h, _ := benchHarness(b)
+	c := &campaign.Campaign{Slug: "talk", Title: "Talk", Visibility: campaign.Public, Questions: []campaign.Question{{Text: "Q?"}}}
+	if err := h.srv.Campaigns.Create(cli(), c); err != nil {
+		b.Fatal(err)
+	}
+	var authors []context.Context
+	for k := 0; k < 10; k++ {
+		email := fmt.Sprintf("talker%d@example.org", k)
+		h.addUser(email, samtal.RoleMember)
+		authors = append(authors, samtal.WithActor(context.Background(), actorOf(b, h, email)))
+	}
+	x, err := h.srv.Ideas.Create(authors[0], idea.NewIdea{QuestionID: c.Questions[0].ID, Title: "Much to say", Body: "A body."})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var last int64
+	for k := 0; k < 100; k++ {
+		parent := int64(0)
+		if k%3 == 2 {
+			parent = last
+		}
+		cm, err := h.srv.Ideas.AddComment(authors[k%10], x.ID, parent, "A comment of a sentence or two.")
+		if err != nil {
+			b.Fatal(err)
+		}
+		last = cm.ID
+	}
+	path := fmt.Sprintf("/ideas/%d", x.ID)
+	b.ReportAllocs()
+	b.SetParallelism(16)
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		req := httptest.NewRequest("GET", path, nil)
+		for pb.Next() {
+			rec := httptest.NewRecorder()
+			h.srv.ServeHTTP(rec, req)
+			if rec.Code != http.StatusOK {
+				b.Fatalf("status %d", rec.Code)
+			}
+		}
+	})
+}
