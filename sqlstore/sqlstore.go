@@ -11,6 +11,7 @@ import (
 	"embed"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"io/fs"
 	"net/url"
 	"path/filepath"
@@ -144,7 +145,17 @@ func openPostgres(ctx context.Context, dsn string) (*DB, error) {
 	sqldb.SetMaxOpenConns(int(cfg.MaxConns))
 	sqldb.SetMaxIdleConns(int(cfg.MaxConns))
 	db := &DB{Engine: Postgres, read: sqldb, write: sqldb, PgPool: pool}
-	locker, err := lock.NewPostgresSessionLocker()
+	// The migration lock is per schema, so that stores in other schemas of
+	// the same database (tests, a second instance) do not wait for it.
+	var schema string
+	if err := pool.QueryRow(ctx, "SELECT current_schema()").Scan(&schema); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("postgres: current schema: %w", err)
+	}
+	h := fnv.New64a()
+	h.Write([]byte("samtal-migrations:" + schema))
+	locker, err := lock.NewPostgresSessionLocker(
+		lock.WithLockID(int64(h.Sum64()>>1)), lock.WithLockTimeout(1, 300))
 	if err != nil {
 		db.Close()
 		return nil, err
