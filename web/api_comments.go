@@ -90,17 +90,25 @@ func (s *Server) apiAddComment(w http.ResponseWriter, r *http.Request, ideaID, p
 	writeJSON(w, http.StatusCreated, toAPIComment(c))
 }
 
-// apiReply answers a comment: the reply goes to the comment's idea.
-func (s *Server) apiReply(w http.ResponseWriter, r *http.Request) {
+// commentAndBody reads the comment id of the path and a {"body": …} JSON.
+func commentAndBody(r *http.Request) (int64, string, error) {
 	id, err := commentID(r)
 	if err != nil {
-		s.apiFail(w, r, err)
-		return
+		return 0, "", err
 	}
 	var in struct {
 		Body string `json:"body"`
 	}
 	if err := decodeJSON(r, &in); err != nil {
+		return 0, "", err
+	}
+	return id, in.Body, nil
+}
+
+// apiReply answers a comment: the reply goes to the comment's idea.
+func (s *Server) apiReply(w http.ResponseWriter, r *http.Request) {
+	id, body, err := commentAndBody(r)
+	if err != nil {
 		s.apiFail(w, r, err)
 		return
 	}
@@ -109,7 +117,7 @@ func (s *Server) apiReply(w http.ResponseWriter, r *http.Request) {
 		s.apiFail(w, r, err)
 		return
 	}
-	s.apiAddComment(w, r, parent.IdeaID, parent.ID, in.Body)
+	s.apiAddComment(w, r, parent.IdeaID, parent.ID, body)
 }
 
 func (s *Server) apiComment(w http.ResponseWriter, r *http.Request) {
@@ -127,19 +135,12 @@ func (s *Server) apiComment(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiEditComment(w http.ResponseWriter, r *http.Request) {
-	id, err := commentID(r)
+	id, body, err := commentAndBody(r)
 	if err != nil {
 		s.apiFail(w, r, err)
 		return
 	}
-	var in struct {
-		Body string `json:"body"`
-	}
-	if err := decodeJSON(r, &in); err != nil {
-		s.apiFail(w, r, err)
-		return
-	}
-	c, err := s.Ideas.EditComment(r.Context(), id, in.Body)
+	c, err := s.Ideas.EditComment(r.Context(), id, body)
 	if err != nil {
 		s.apiFail(w, r, err)
 		return
