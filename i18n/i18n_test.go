@@ -308,6 +308,11 @@ func templateIDs(t *testing.T) map[string][]string {
 	if err != nil {
 		t.Fatal(err)
 	}
+	partials, err := filepath.Glob(filepath.Join("..", "web", "templates", "partials", "*.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	files = append(files, partials...)
 	if len(files) == 0 {
 		t.Fatal("no templates found in ../web/templates")
 	}

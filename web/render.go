@@ -15,6 +15,7 @@ import (
 	"github.com/samtal-dev/samtal"
 	"github.com/samtal-dev/samtal/account"
 	"github.com/samtal-dev/samtal/i18n"
+	"github.com/samtal-dev/samtal/idea"
 )
 
 // pageTemplate is one page, parsed once per UI language.
@@ -49,6 +50,19 @@ func parseTemplates(c *i18n.Catalog) (map[string]*pageTemplate, error) {
 	if err != nil {
 		return nil, err
 	}
+	// templates/partials holds pieces that every page may use.
+	partialFiles, err := fs.Glob(assets, "templates/partials/*.html")
+	if err != nil {
+		return nil, err
+	}
+	var partials []string
+	for _, f := range partialFiles {
+		b, err := fs.ReadFile(assets, f)
+		if err != nil {
+			return nil, err
+		}
+		partials = append(partials, string(b))
+	}
 	out := map[string]*pageTemplate{}
 	for _, f := range files {
 		name := strings.TrimSuffix(path.Base(f), ".html")
@@ -67,6 +81,11 @@ func parseTemplates(c *i18n.Catalog) (map[string]*pageTemplate, error) {
 			}
 			if _, err := t.New(name).Parse(translateStatic(string(body), c, lang)); err != nil {
 				return nil, fmt.Errorf("template %s: %w", name, err)
+			}
+			for _, p := range partials {
+				if _, err := t.Parse(translateStatic(p, c, lang)); err != nil {
+					return nil, fmt.Errorf("partial of %s: %w", name, err)
+				}
 			}
 			pt.byLang[lang] = t
 		}
@@ -152,6 +171,21 @@ func (v *view) Int(n int) string { return i18n.FormatInt(v.Lang, int64(n)) }
 
 // Can reports whether the viewer holds a permission (to show links).
 func (v *view) Can(p string) bool { return v.Actor.Can(samtal.Permission(p)) }
+
+// voteBox is what the "vote" partial shows for one idea.
+type voteBox struct {
+	V          *view
+	Idea       *idea.Idea
+	Open       bool   // the campaign takes votes now
+	CanVote    bool   // the viewer has a vote left
+	Next       string // where to come back after voting
+	SignInLink bool   // offer visitors a sign-in link
+}
+
+// VoteBox bundles what the "vote" partial needs.
+func (v *view) VoteBox(i *idea.Idea, open, canVote bool, next string, signInLink bool) voteBox {
+	return voteBox{V: v, Idea: i, Open: open, CanVote: canVote, Next: next, SignInLink: signInLink}
+}
 
 // Languages lists the UI languages for the switcher.
 func (v *view) Languages() []string { return i18n.Languages }
