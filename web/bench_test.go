@@ -23,48 +23,17 @@ func benchHarness(b *testing.B) (*harness, string) {
 
 func BenchmarkHealthz(b *testing.B) {
 	h, _ := benchHarness(b)
-	req := httptest.NewRequest("GET", "/healthz", nil)
-	b.ReportAllocs()
-	b.RunParallel(func(pb *testing.PB) {
-		for pb.Next() {
-			rec := httptest.NewRecorder()
-			h.srv.ServeHTTP(rec, req)
-		}
-	})
+	benchGET(b, h, "/healthz", nil)
 }
 
 func BenchmarkAPIMe(b *testing.B) {
 	h, tok := benchHarness(b)
-	b.ReportAllocs()
-	b.SetParallelism(16) // like the load benchmark's 32 clients on 2 cores
-	b.RunParallel(func(pb *testing.PB) {
-		req := httptest.NewRequest("GET", "/api/v1/me", nil)
-		req.Header.Set("Authorization", "Bearer "+tok)
-		for pb.Next() {
-			rec := httptest.NewRecorder()
-			h.srv.ServeHTTP(rec, req)
-			if rec.Code != http.StatusOK {
-				b.Fatalf("status %d", rec.Code)
-			}
-		}
-	})
+	benchGET(b, h, "/api/v1/me", http.Header{"Authorization": {"Bearer " + tok}})
 }
 
 func BenchmarkSignInPage(b *testing.B) {
 	h, _ := benchHarness(b)
-	b.ReportAllocs()
-	b.SetParallelism(16)
-	b.RunParallel(func(pb *testing.PB) {
-		req := httptest.NewRequest("GET", "/signin", nil)
-		req.Header.Set("Accept-Language", "de-DE,de;q=0.9,en;q=0.8")
-		for pb.Next() {
-			rec := httptest.NewRecorder()
-			h.srv.ServeHTTP(rec, req)
-			if rec.Code != http.StatusOK {
-				b.Fatalf("status %d", rec.Code)
-			}
-		}
-	})
+	benchGET(b, h, "/signin", http.Header{"Accept-Language": {"de-DE,de;q=0.9,en;q=0.8"}})
 }
 
 func BenchmarkSettingsPage(b *testing.B) {
@@ -77,20 +46,7 @@ func BenchmarkSettingsPage(b *testing.B) {
 			cookie = k.Name + "=" + k.Value
 		}
 	}
-	b.ReportAllocs()
-	b.SetParallelism(16)
-	b.ResetTimer()
-	b.RunParallel(func(pb *testing.PB) {
-		req := httptest.NewRequest("GET", "/settings", nil)
-		req.Header.Set("Cookie", cookie)
-		for pb.Next() {
-			rec := httptest.NewRecorder()
-			h.srv.ServeHTTP(rec, req)
-			if rec.Code != http.StatusOK {
-				b.Fatalf("status %d", rec.Code)
-			}
-		}
-	})
+	benchGET(b, h, "/settings", http.Header{"Cookie": {cookie}})
 }
 
 func BenchmarkCampaignPage(b *testing.B) {
@@ -112,20 +68,7 @@ func BenchmarkCampaignPage(b *testing.B) {
 		}
 	}
 	for _, path := range []string{"/campaigns/bench", fmt.Sprintf("/api/v1/ideas?campaign_id=%d", c.ID)} {
-		b.Run(path, func(b *testing.B) {
-			b.ReportAllocs()
-			b.SetParallelism(16)
-			b.RunParallel(func(pb *testing.PB) {
-				req := httptest.NewRequest("GET", path, nil)
-				for pb.Next() {
-					rec := httptest.NewRecorder()
-					h.srv.ServeHTTP(rec, req)
-					if rec.Code != http.StatusOK {
-						b.Fatalf("status %d", rec.Code)
-					}
-				}
-			})
-		})
+		b.Run(path, func(b *testing.B) { benchGET(b, h, path, nil) })
 	}
 }
 
@@ -158,16 +101,27 @@ func BenchmarkIdeaPageWith100Comments(b *testing.B) {
 		last = cm.ID
 	}
 	path := fmt.Sprintf("/ideas/%d", x.ID)
+	benchGET(b, h, path, nil)
+}
+
+// benchGET serves GET path with header through the whole handler stack,
+// from 16 goroutines per core like the load benchmark's clients, and fails
+// on any answer but 200.
+func benchGET(b *testing.B, h *harness, path string, header http.Header) {
+	b.Helper()
 	b.ReportAllocs()
 	b.SetParallelism(16)
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
 		req := httptest.NewRequest("GET", path, nil)
+		for k, v := range header {
+			req.Header[k] = v
+		}
 		for pb.Next() {
 			rec := httptest.NewRecorder()
 			h.srv.ServeHTTP(rec, req)
 			if rec.Code != http.StatusOK {
-				b.Fatalf("status %d", rec.Code)
+				b.Fatalf("GET %s: status %d", path, rec.Code)
 			}
 		}
 	})
