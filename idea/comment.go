@@ -188,6 +188,7 @@ func (s *Service) AddComment(ctx context.Context, ideaID, parentID int64, body s
 	if err := s.CommentStore.AddComment(ctx, c); err != nil {
 		return nil, err
 	}
+	s.publish(ctx, Event{Kind: EventCommentAdded, IdeaID: ideaID, CommentID: c.ID, ActorPersonID: a.PersonID, At: now})
 	return c, nil
 }
 

@@ -45,7 +45,10 @@ type Service struct {
 	// CommentStore keeps the comments on ideas. (It cannot be called
 	// Comments: that is the method that lists an idea's comments.)
 	CommentStore CommentStore
-	Now          func() time.Time
+	// Events, if set, hears about new ideas, votes, comments, status
+	// changes, merges and moderation (notifications follow from it).
+	Events Events
+	Now    func() time.Time
 }
 
 func (s *Service) now() time.Time {
@@ -110,6 +113,7 @@ func (s *Service) Create(ctx context.Context, in NewIdea) (*Idea, error) {
 	if err := s.Store.CreateIdea(ctx, i, Weight(now)); err != nil {
 		return nil, err
 	}
+	s.publish(ctx, Event{Kind: EventIdeaPosted, IdeaID: i.ID, ActorPersonID: a.PersonID, At: now})
 	return i, nil
 }
 
@@ -243,7 +247,12 @@ func (s *Service) Vote(ctx context.Context, id int64) (int, error) {
 		return 0, err
 	}
 	now := s.now()
-	return s.Store.AddVote(ctx, id, a.PersonID, c.ID, c.VoteBudget, Weight(now), now)
+	n, err := s.Store.AddVote(ctx, id, a.PersonID, c.ID, c.VoteBudget, Weight(now), now)
+	if err != nil {
+		return 0, err
+	}
+	s.publish(ctx, Event{Kind: EventIdeaVoted, IdeaID: id, ActorPersonID: a.PersonID, At: now})
+	return n, nil
 }
 
 // Unvote takes the actor's vote back. Returns ENOTFOUND if there was none
@@ -296,7 +305,12 @@ func (s *Service) SetStatus(ctx context.Context, id int64, status, note string) 
 		return err
 	}
 	e := audit.New(ctx, "idea.status_change", "idea", id, map[string]any{"status": i.Status}, map[string]any{"status": status, "note": note})
-	return s.Store.SetStatus(ctx, id, status, note, a.PersonID, s.now(), e)
+	now := s.now()
+	if err := s.Store.SetStatus(ctx, id, status, note, a.PersonID, now, e); err != nil {
+		return err
+	}
+	s.publish(ctx, Event{Kind: EventStatusChanged, IdeaID: id, ActorPersonID: a.PersonID, Status: status, Note: note, At: now})
+	return nil
 }
 
 // History returns an idea's status changes, oldest first.
