@@ -60,7 +60,7 @@ func newHarness(t testing.TB, engine string) *harness {
 	h.srv, err = New(Config{
 		Accounts: h.accounts, Audit: &audit.Service{Store: sqlstore.NewAudit(db)}, Outbox: obs,
 		Campaigns: campaigns, Ideas: &idea.Service{Store: ideas, CommentStore: ideas, Campaigns: campaigns, Limiter: sqlstore.NewLimiter(db)}, Catalog: cat, Ready: db, Log: log,
-		BaseURL: base, CommunityName: "Testhus",
+		Idempotency: sqlstore.NewIdempotency(db), BaseURL: base, CommunityName: "Testhus",
 	})
 	if err != nil {
 		t.Fatal(err)

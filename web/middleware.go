@@ -216,6 +216,10 @@ func (s *Server) wrap(rt route) http.Handler {
 				return
 			}
 		}
+		if rt.Kind == apiRoute && rt.Method == http.MethodPost {
+			s.idempotent(w, r, rt.Handler)
+			return
+		}
 		rt.Handler(w, r)
 	})
 }

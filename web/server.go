@@ -42,6 +42,8 @@ type Config struct {
 	Catalog   *i18n.Catalog
 	Ready     Readiness
 	Log       *slog.Logger
+	// Idempotency keeps answers for retried API POSTs (Idempotency-Key).
+	Idempotency IdempotencyStore
 	// BaseURL is where people reach samtal; an https URL turns on Secure
 	// cookies and HSTS.
 	BaseURL string

@@ -298,7 +298,11 @@ func open(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 	a.campaigns = &campaign.Service{Store: sqlstore.NewCampaigns(db)}
 	ideas := sqlstore.NewIdeas(db)
 	a.ideas = &idea.Service{Store: ideas, CommentStore: ideas, Campaigns: a.campaigns, Limiter: sqlstore.NewLimiter(db)}
-	a.queue, err = jobs.New(db, jobs.Config{Outbox: a.outbox, Maintenance: accounts.DeleteExpired, Log: log})
+	idempotency := sqlstore.NewIdempotency(db)
+	maintenance := func(ctx context.Context, now time.Time) error {
+		return errors.Join(accounts.DeleteExpired(ctx, now), idempotency.DeleteExpired(ctx, now))
+	}
+	a.queue, err = jobs.New(db, jobs.Config{Outbox: a.outbox, Maintenance: maintenance, Log: log})
 	if err != nil {
 		db.Close()
 		return nil, err
@@ -307,7 +311,7 @@ func open(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 	a.server, err = web.New(web.Config{
 		Accounts: a.accounts, Audit: &audit.Service{Store: sqlstore.NewAudit(db)}, Outbox: a.outbox,
 		Campaigns: a.campaigns, Ideas: a.ideas, Catalog: a.catalog, Ready: db, Log: log,
-		BaseURL: a.baseURL, CommunityName: cfg.CommunityName, TrustProxy: cfg.TrustProxy,
+		Idempotency: idempotency, BaseURL: a.baseURL, CommunityName: cfg.CommunityName, TrustProxy: cfg.TrustProxy,
 	})
 	if err != nil {
 		db.Close()
