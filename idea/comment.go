@@ -161,10 +161,15 @@ func (s *Service) AddComment(ctx context.Context, ideaID, parentID int64, body s
 	if err := requirePerson(a); err != nil {
 		return nil, err
 	}
-	if _, err := s.Get(ctx, ideaID); err != nil {
+	i, err := s.Get(ctx, ideaID)
+	if err != nil {
 		return nil, err
 	}
-	body, err := cleanText(body, "body", MaxCommentLen, true)
+	// A merged idea's conversation goes on where its comments went.
+	if i.MergedInto != 0 {
+		return nil, &samtal.Error{Code: samtal.ECONFLICT, Message: "error.idea_merged_comment"}
+	}
+	body, err = cleanText(body, "body", MaxCommentLen, true)
 	if err != nil {
 		return nil, err
 	}

@@ -49,6 +49,12 @@ type Service struct {
 	// changes, merges and moderation (notifications follow from it).
 	Events Events
 	Now    func() time.Time
+	// MergeStore keeps merges of duplicate ideas and what they moved.
+	MergeStore MergeStore
+	// NoteStore keeps staff notes on ideas.
+	NoteStore NoteStore
+	// Progress reads roadmaps and what became of a person's contributions.
+	Progress ProgressStore
 }
 
 func (s *Service) now() time.Time {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/samtal-dev/samtal"
 	"github.com/samtal-dev/samtal/audit"
 	"github.com/samtal-dev/samtal/idea"
 )
@@ -44,12 +45,13 @@ func (s *Ideas) AddComment(ctx context.Context, c *idea.Comment) error {
 		if err != nil {
 			return fmt.Errorf("insert comment: %w", err)
 		}
-		res, err := tx.ExecContext(ctx, `UPDATE ideas SET comments = comments + 1 WHERE id = $1`, c.IdeaID)
+		// An idea merged meanwhile takes no comment: its comments moved.
+		res, err := tx.ExecContext(ctx, `UPDATE ideas SET comments = comments + 1 WHERE id = $1 AND merged_into IS NULL`, c.IdeaID)
 		if err != nil {
 			return fmt.Errorf("count comment: %w", err)
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return errNotFound
+			return &samtal.Error{Code: samtal.ECONFLICT, Message: "error.idea_merged_comment"}
 		}
 		return tx.QueryRowContext(ctx, `SELECT name FROM persons WHERE id = $1`, c.AuthorPersonID).Scan(&c.AuthorName)
 	})
@@ -111,6 +113,15 @@ func (s *Ideas) EditComment(ctx context.Context, id int64, body string, at time.
 // comment not deleted yet takes it off the count.
 func (s *Ideas) DeleteComment(ctx context.Context, id int64, at time.Time, e *audit.Entry) error {
 	return s.db.tx(ctx, func(tx *sql.Tx) error {
+		if s.db.Engine == Postgres {
+			// Wait for a merge of the comment's idea before locking the
+			// comment, which the merge moves: the other order deadlocks.
+			// The count below follows wherever the comment is then.
+			if _, err := tx.ExecContext(ctx,
+				`SELECT i.id FROM ideas i JOIN comments c ON c.idea_id = i.id WHERE c.id = $1 FOR KEY SHARE OF i`, id); err != nil {
+				return err
+			}
+		}
 		var ideaID int64
 		err := tx.QueryRowContext(ctx,
 			`UPDATE comments SET body = '', deleted_at = $1 WHERE id = $2 AND deleted_at IS NULL RETURNING idea_id`,

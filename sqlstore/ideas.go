@@ -131,6 +131,9 @@ func (s *Ideas) AddVote(ctx context.Context, ideaID, personID, campaignID int64,
 				return fmt.Errorf("lock voter: %w", err)
 			}
 		}
+		if err := s.lockUnmerged(ctx, tx, ideaID); err != nil {
+			return err
+		}
 		if budget > 0 {
 			var used int
 			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM votes WHERE person_id = $1 AND campaign_id = $2`, personID, campaignID).Scan(&used); err != nil {
@@ -162,6 +165,12 @@ func (s *Ideas) AddVote(ctx context.Context, ideaID, personID, campaignID int64,
 func (s *Ideas) RemoveVote(ctx context.Context, ideaID, personID int64) (int, error) {
 	var votes int
 	err := s.db.tx(ctx, func(tx *sql.Tx) error {
+		if s.db.Engine == Postgres {
+			// See lockUnmerged: wait for a merge before touching its votes.
+			if _, err := tx.ExecContext(ctx, `SELECT id FROM ideas WHERE id = $1 FOR KEY SHARE`, ideaID); err != nil {
+				return err
+			}
+		}
 		var weight float64
 		err := tx.QueryRowContext(ctx, `DELETE FROM votes WHERE idea_id = $1 AND person_id = $2 RETURNING weight`, ideaID, personID).Scan(&weight)
 		if errors.Is(err, sql.ErrNoRows) {

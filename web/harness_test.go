@@ -59,7 +59,8 @@ func newHarness(t testing.TB, engine string) *harness {
 	ideas := sqlstore.NewIdeas(db)
 	h.srv, err = New(Config{
 		Accounts: h.accounts, Audit: &audit.Service{Store: sqlstore.NewAudit(db)}, Outbox: obs,
-		Campaigns: campaigns, Ideas: &idea.Service{Store: ideas, CommentStore: ideas, Campaigns: campaigns, Limiter: sqlstore.NewLimiter(db)}, Catalog: cat, Ready: db, Log: log,
+		Campaigns: campaigns, Ideas: &idea.Service{Store: ideas, CommentStore: ideas, Campaigns: campaigns, Limiter: sqlstore.NewLimiter(db),
+			MergeStore: ideas, NoteStore: ideas, Progress: ideas}, Catalog: cat, Ready: db, Log: log,
 		Idempotency: sqlstore.NewIdempotency(db), BaseURL: base, CommunityName: "Testhus",
 	})
 	if err != nil {

@@ -212,6 +212,12 @@ type ideaData struct {
 	Open      bool
 	VotesLeft int
 	Statuses  []string
+	// Merges are the ideas merged into this one (web/merges.go); MergedFrom
+	// is the one the visitor came from, if any.
+	Merges     []idea.Merge
+	MergedFrom *idea.Merge
+	// Notes are the staff notes, for staff only (web/notes.go).
+	Notes []idea.Note
 }
 
 // CanVote reports whether a vote button makes sense now.
@@ -255,6 +261,9 @@ func (s *Server) ideaView(r *http.Request) (*view, error) {
 	if q := questionOf(c, i.QuestionID); q != nil {
 		d.Question = q.Text
 	}
+	if err := s.ideaExtras(r, d); err != nil {
+		return nil, err
+	}
 	v := s.view(r, "idea.title")
 	v.Data = d
 	v.Form["status"] = i.Status
@@ -265,6 +274,11 @@ func (s *Server) ideaPage(w http.ResponseWriter, r *http.Request) {
 	v, err := s.ideaView(r)
 	if err != nil {
 		s.pageFail(w, r, err)
+		return
+	}
+	// A merged idea lives on in the one it was merged into.
+	if i := v.Data.(*ideaData).Idea; i.MergedInto != 0 {
+		http.Redirect(w, r, mergedRedirect(i), http.StatusSeeOther)
 		return
 	}
 	s.render(w, r, http.StatusOK, "idea", v)

@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/samtal-dev/samtal"
+	"github.com/samtal-dev/samtal/idea"
 )
 
 // The kinds of route: pages answer HTML and check CSRF on POST; API routes
@@ -45,6 +46,12 @@ func (s *Server) routes() []route {
 		{"POST", "/ideas/{id}/comments", pageRoute, samtal.PermContribute, s.commentCreate},
 		{"POST", "/comments/{id}/delete", pageRoute, samtal.PermContribute, s.commentDelete},
 		{"POST", "/lang", pageRoute, anyone, s.switchLanguage},
+		{"POST", "/ideas/{id}/merge", pageRoute, samtal.PermModerate, s.ideaMerge},
+		{"POST", "/merges/{id}/undo", pageRoute, samtal.PermModerate, s.mergeUndo},
+		{"POST", "/ideas/{id}/notes", pageRoute, idea.PermStaffNotes, s.ideaNote},
+		{"GET", "/roadmap", pageRoute, anyone, s.roadmap},
+		{"GET", "/campaigns/{slug}/roadmap", pageRoute, anyone, s.campaignRoadmap},
+		{"GET", "/me/contributions", pageRoute, samtal.PermContribute, s.myContributions},
 
 		{"GET", "/signin", pageRoute, anyone, s.signInForm},
 		{"POST", "/signin", pageRoute, anyone, s.signIn},
@@ -87,5 +94,9 @@ func (s *Server) routes() []route {
 		{"PATCH", "/api/v1/comments/{id}", apiRoute, samtal.PermContribute, s.apiEditComment},
 		{"DELETE", "/api/v1/comments/{id}", apiRoute, samtal.PermContribute, s.apiDeleteComment},
 		{"POST", "/api/v1/comments/{id}/replies", apiRoute, samtal.PermContribute, s.apiReply},
+		{"POST", "/api/v1/ideas/{id}/merge", apiRoute, samtal.PermModerate, s.apiMergeIdea},
+		{"POST", "/api/v1/merges/{id}/undo", apiRoute, samtal.PermModerate, s.apiUndoMerge},
+		{"GET", "/api/v1/ideas/{id}/notes", apiRoute, idea.PermStaffNotes, s.apiNotes},
+		{"POST", "/api/v1/ideas/{id}/notes", apiRoute, idea.PermStaffNotes, s.apiCreateNote},
 	}
 }

@@ -297,7 +297,8 @@ func open(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 	}
 	a.campaigns = &campaign.Service{Store: sqlstore.NewCampaigns(db)}
 	ideas := sqlstore.NewIdeas(db)
-	a.ideas = &idea.Service{Store: ideas, CommentStore: ideas, Campaigns: a.campaigns, Limiter: sqlstore.NewLimiter(db)}
+	a.ideas = &idea.Service{Store: ideas, CommentStore: ideas, Campaigns: a.campaigns, Limiter: sqlstore.NewLimiter(db),
+		MergeStore: ideas, NoteStore: ideas, Progress: ideas}
 	idempotency := sqlstore.NewIdempotency(db)
 	maintenance := func(ctx context.Context, now time.Time) error {
 		return errors.Join(accounts.DeleteExpired(ctx, now), idempotency.DeleteExpired(ctx, now))
