@@ -18,7 +18,7 @@ func (s *Service) SetHoldFirstPosts(ctx context.Context, id int64, on bool) erro
 	if err != nil {
 		return err
 	}
-	e := audit.New(ctx, "campaign.hold_first_posts", "campaign", id,
+	e := audit.New(ctx, "moderation.hold_first_posts", "campaign", id,
 		map[string]any{"hold_first_posts": c.HoldFirstPosts}, map[string]any{"hold_first_posts": on})
 	return s.Store.SetHoldFirstPosts(ctx, id, on, e)
 }

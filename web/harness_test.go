@@ -20,6 +20,7 @@ import (
 	"github.com/samtal-dev/samtal/i18n"
 	"github.com/samtal-dev/samtal/idea"
 	"github.com/samtal-dev/samtal/internal/testdb"
+	"github.com/samtal-dev/samtal/moderation"
 	"github.com/samtal-dev/samtal/outbox"
 	"github.com/samtal-dev/samtal/sqlstore"
 )
@@ -57,10 +58,12 @@ func newHarness(t testing.TB, engine string) *harness {
 	}
 	campaigns := &campaign.Service{Store: sqlstore.NewCampaigns(db)}
 	ideas := sqlstore.NewIdeas(db)
+	ideaService := &idea.Service{Store: ideas, CommentStore: ideas, ModerationStore: ideas, Campaigns: campaigns, Limiter: sqlstore.NewLimiter(db)}
 	h.srv, err = New(Config{
 		Accounts: h.accounts, Audit: &audit.Service{Store: sqlstore.NewAudit(db)}, Outbox: obs,
-		Campaigns: campaigns, Ideas: &idea.Service{Store: ideas, CommentStore: ideas, Campaigns: campaigns, Limiter: sqlstore.NewLimiter(db)}, Catalog: cat, Ready: db, Log: log,
+		Campaigns: campaigns, Ideas: ideaService, Catalog: cat, Ready: db, Log: log,
 		BaseURL: base, CommunityName: "Testhus",
+		Moderation: &moderation.Service{Store: sqlstore.NewModeration(db), Ideas: ideaService, Limiter: sqlstore.NewLimiter(db)},
 	})
 	if err != nil {
 		t.Fatal(err)
