@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/samtal-dev/samtal"
+	"github.com/samtal-dev/samtal/audit"
 )
 
 // The visibilities of a campaign.
@@ -33,6 +34,9 @@ type Campaign struct {
 	EndsAt     time.Time
 	CreatedAt  time.Time
 	Questions  []Question
+	// HoldFirstPosts holds the first idea or comment of an account with no
+	// visible contribution yet until a moderator approves it.
+	HoldFirstPosts bool
 }
 
 // OpenAt reports whether the campaign takes ideas and votes at t: after it
@@ -58,6 +62,9 @@ type Store interface {
 	ListCampaigns(ctx context.Context, visibilities []string) ([]*Campaign, error)
 	CampaignBySlug(ctx context.Context, slug string) (*Campaign, error)
 	CampaignByID(ctx context.Context, id int64) (*Campaign, error)
+	// SetHoldFirstPosts changes the setting and appends e, in one
+	// transaction; ENOTFOUND for an unknown campaign.
+	SetHoldFirstPosts(ctx context.Context, id int64, on bool, e audit.Entry) error
 }
 
 // Service holds the rules about campaigns.

@@ -14,6 +14,7 @@ import (
 	"github.com/samtal-dev/samtal/account"
 	"github.com/samtal-dev/samtal/campaign"
 	"github.com/samtal-dev/samtal/idea"
+	"github.com/samtal-dev/samtal/moderation"
 	"github.com/samtal-dev/samtal/person"
 )
 
@@ -42,6 +43,9 @@ type Deps struct {
 	}
 	Setting    func(ctx context.Context, key string) (string, error)
 	SetSetting func(ctx context.Context, key, value string) error
+
+	// Moderation takes the demo's reports and decisions.
+	Moderation *moderation.Service
 }
 
 // The staff and members of the demo community.
@@ -104,6 +108,7 @@ func Seed(ctx context.Context, d Deps) ([]SignIn, error) {
 	}{
 		{"demo.ideas", seedIdeas},
 		{"demo.merges", seedMerges},
+		{"demo.moderation", seedModeration},
 	} {
 		done, err := d.Setting(ctx, part.key)
 		if err != nil {

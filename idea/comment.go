@@ -25,6 +25,10 @@ type Comment struct {
 	Edited         bool
 	CreatedAt      time.Time
 	UpdatedAt      time.Time
+	// Moderation is ModVisible, ModHeld or ModHidden. Others than the
+	// author and moderators get a hidden comment without Body and reason.
+	Moderation       string
+	ModerationReason string
 }
 
 // CommentEdit is the text of a comment before one edit.
@@ -37,7 +41,7 @@ type CommentEdit struct {
 // transaction as the comment, so it is exact under concurrent comments.
 type CommentStore interface {
 	// AddComment stores c, sets its ID and AuthorName, and adds one to its
-	// idea's comment count.
+	// idea's comment count if c is visible.
 	AddComment(ctx context.Context, c *Comment) error
 	// CommentByID returns a comment, deleted or not; ENOTFOUND if missing.
 	CommentByID(ctx context.Context, id int64) (*Comment, error)
@@ -47,9 +51,10 @@ type CommentStore interface {
 	// EditComment keeps the current text in the edit history and sets the
 	// new one; ENOTFOUND for a deleted comment.
 	EditComment(ctx context.Context, id int64, body string, at time.Time) error
-	// DeleteComment clears the body, sets deleted_at and takes one off the
-	// idea's comment count, and appends e if it is not nil; ENOTFOUND if the
-	// comment is deleted already.
+	// DeleteComment clears the body, sets deleted_at, takes one off the
+	// idea's comment count if the comment was visible, closes its open
+	// reports, and appends e if it is not nil; ENOTFOUND if the comment is
+	// deleted already.
 	DeleteComment(ctx context.Context, id int64, at time.Time, e *audit.Entry) error
 	// CommentEdits returns a comment's earlier texts, oldest first.
 	CommentEdits(ctx context.Context, id int64) ([]CommentEdit, error)
@@ -111,7 +116,7 @@ func (s *Service) thread(ctx context.Context, ideaID int64) ([]Comment, error) {
 	if err != nil {
 		return nil, err
 	}
-	return thread(list), nil
+	return thread(moderateThread(samtal.ActorFrom(ctx), list)), nil
 }
 
 // Comment returns one comment, with its depth, if the actor may see its idea.
@@ -149,25 +154,34 @@ func (s *Service) visibleComment(ctx context.Context, id int64) (*Comment, error
 	if _, err := s.Get(ctx, c.IdeaID); err != nil {
 		return nil, err
 	}
+	if c.Moderation == ModHeld && !seesModerated(samtal.ActorFrom(ctx), c.AuthorPersonID) {
+		return nil, errNotFound
+	}
 	return c, nil
 }
 
 // AddComment posts a comment on an idea the actor may see, or with parentID
 // a reply to one of the idea's comments. Returns EUNAUTHORIZED for visitors,
-// ENOTFOUND for an idea the actor cannot see, and EINVALID for a parent that
-// is not a comment of the idea or a body that is empty or too long.
+// ENOTFOUND for an idea the actor cannot see, ECONFLICT for an idea that is
+// deleted, held or hidden, EINVALID for a parent that is not a visible
+// comment of the idea or a body that is empty or too long, and ERATELIMITED
+// past the limit. A newcomer's first comment in a campaign that holds first
+// posts is held for a moderator.
 func (s *Service) AddComment(ctx context.Context, ideaID, parentID int64, body string) (*Comment, error) {
 	a := samtal.ActorFrom(ctx)
 	if err := requirePerson(a); err != nil {
 		return nil, err
 	}
-	i, err := s.Get(ctx, ideaID)
+	i, camp, err := s.withCampaign(ctx, ideaID)
 	if err != nil {
 		return nil, err
 	}
 	// A merged idea's conversation goes on where its comments went.
 	if i.MergedInto != 0 {
 		return nil, &samtal.Error{Code: samtal.ECONFLICT, Message: "error.idea_merged_comment"}
+	}
+	if err := checkActive(i); err != nil {
+		return nil, err
 	}
 	body, err = cleanText(body, "body", MaxCommentLen, true)
 	if err != nil {
@@ -177,7 +191,7 @@ func (s *Service) AddComment(ctx context.Context, ideaID, parentID int64, body s
 	if parentID != 0 {
 		p, err := s.CommentStore.CommentByID(ctx, parentID)
 		switch {
-		case samtal.ErrorCode(err) == samtal.ENOTFOUND || (err == nil && (p.IdeaID != ideaID || p.Deleted)):
+		case samtal.ErrorCode(err) == samtal.ENOTFOUND || (err == nil && (p.IdeaID != ideaID || p.Deleted || p.Moderation != ModVisible)):
 			return nil, samtal.FieldError("parent_id", "error.parent_invalid")
 		case err != nil:
 			return nil, err
@@ -188,12 +202,22 @@ func (s *Service) AddComment(ctx context.Context, ideaID, parentID int64, body s
 		}
 		depth = parent.Depth + 1
 	}
+	state, err := s.firstPostState(ctx, camp, a)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.allowComment(ctx, a.PersonID); err != nil {
+		return nil, err
+	}
 	now := s.now()
-	c := &Comment{IdeaID: ideaID, ParentID: parentID, AuthorPersonID: a.PersonID, Body: body, Depth: depth, CreatedAt: now, UpdatedAt: now}
+	c := &Comment{IdeaID: ideaID, ParentID: parentID, AuthorPersonID: a.PersonID, Body: body, Depth: depth, CreatedAt: now, UpdatedAt: now, Moderation: state}
 	if err := s.CommentStore.AddComment(ctx, c); err != nil {
 		return nil, err
 	}
-	s.publish(ctx, Event{Kind: EventCommentAdded, IdeaID: ideaID, CommentID: c.ID, ActorPersonID: a.PersonID, At: now})
+	// A held comment is news only once a moderator approves it.
+	if state == ModVisible {
+		s.publish(ctx, Event{Kind: EventCommentAdded, IdeaID: ideaID, CommentID: c.ID, ActorPersonID: a.PersonID, At: now})
+	}
 	return c, nil
 }
 

@@ -51,6 +51,11 @@ type Idea struct {
 	MergedInto     int64
 	CreatedAt      time.Time
 	UpdatedAt      time.Time
+	// Moderation is ModVisible, ModHeld or ModHidden; only the author and
+	// moderators ever get an idea that is not visible.
+	Moderation       string
+	ModerationReason string
+	Deleted          bool // deleted ideas leave lists; their page says so
 }
 
 // StatusChange is one change of status with its public note.
@@ -78,6 +83,9 @@ type Filter struct {
 	Limit      int
 	// ViewerPersonID is who asks, to fill Idea.Voted; 0 for a visitor.
 	ViewerPersonID int64
+	// Moderator lists held and hidden ideas too; otherwise only visible
+	// ones and the viewer's own.
+	Moderator bool
 }
 
 // Store keeps ideas and votes. Counts are kept on the idea and changed in the

@@ -45,6 +45,9 @@ type Service struct {
 	// CommentStore keeps the comments on ideas. (It cannot be called
 	// Comments: that is the method that lists an idea's comments.)
 	CommentStore CommentStore
+	// ModerationStore keeps authors' edits and deletions of ideas and
+	// tells whether a newcomer's first post must be held.
+	ModerationStore ModerationStore
 	// Events, if set, hears about new ideas, votes, comments, status
 	// changes, merges and moderation (notifications follow from it).
 	Events Events
@@ -112,6 +115,9 @@ func (s *Service) Create(ctx context.Context, in NewIdea) (*Idea, error) {
 	if !ok {
 		return nil, &samtal.Error{Code: samtal.ERATELIMITED, Message: "error.rate_limited", RetryAfter: int(wait.Seconds()) + 1}
 	}
+	if i.Moderation, err = s.firstPostState(ctx, c, a); err != nil {
+		return nil, err
+	}
 	now := s.now()
 	i.CreatedAt, i.UpdatedAt = now, now
 	// A new idea starts with its own moment as its one weight, so that fresh
@@ -119,7 +125,10 @@ func (s *Service) Create(ctx context.Context, in NewIdea) (*Idea, error) {
 	if err := s.Store.CreateIdea(ctx, i, Weight(now)); err != nil {
 		return nil, err
 	}
-	s.publish(ctx, Event{Kind: EventIdeaPosted, IdeaID: i.ID, ActorPersonID: a.PersonID, At: now})
+	// A held idea is news only once a moderator approves it.
+	if i.Moderation == ModVisible {
+		s.publish(ctx, Event{Kind: EventIdeaPosted, IdeaID: i.ID, ActorPersonID: a.PersonID, At: now})
+	}
 	return i, nil
 }
 
@@ -177,7 +186,9 @@ func (s *Service) checkOpen(c *campaign.Campaign) error {
 func (s *Service) Open(c *campaign.Campaign) bool { return c.OpenAt(s.now()) }
 
 // Get returns an idea the actor may see, with whether they voted for it.
-// Returns ENOTFOUND also when its campaign is hidden from the actor.
+// Returns ENOTFOUND also when its campaign is hidden from the actor, and
+// for someone else's held or hidden idea (moderators see every idea). A
+// deleted idea comes without its text, except for moderators.
 func (s *Service) Get(ctx context.Context, id int64) (*Idea, error) {
 	i, _, err := s.withCampaign(ctx, id)
 	return i, err
@@ -192,6 +203,13 @@ func (s *Service) withCampaign(ctx context.Context, id int64) (*Idea, *campaign.
 	c, err := s.Campaigns.GetByID(ctx, i.CampaignID)
 	if err != nil {
 		return nil, nil, err
+	}
+	a := samtal.ActorFrom(ctx)
+	if i.Moderation != ModVisible && !seesModerated(a, i.AuthorPersonID) {
+		return nil, nil, errNotFound
+	}
+	if i.Deleted && !a.Can(samtal.PermModerate) {
+		i.Title, i.Body, i.Tags = "", "", nil
 	}
 	return i, c, nil
 }
@@ -232,11 +250,13 @@ func (s *Service) List(ctx context.Context, f Filter) ([]*Idea, error) {
 		return nil, samtal.FieldError("cursor", "error.cursor_invalid")
 	}
 	f.ViewerPersonID = samtal.ActorFrom(ctx).PersonID
+	f.Moderator = samtal.ActorFrom(ctx).Can(samtal.PermModerate)
 	return s.Store.ListIdeas(ctx, f)
 }
 
 // Vote records the actor's vote and returns the new count. Returns ECONFLICT
-// for a second vote, a spent budget or a closed campaign.
+// for a second vote, a spent budget, a closed campaign, or an idea that is
+// deleted, held or hidden.
 func (s *Service) Vote(ctx context.Context, id int64) (int, error) {
 	a := samtal.ActorFrom(ctx)
 	if err := requirePerson(a); err != nil {
@@ -248,6 +268,9 @@ func (s *Service) Vote(ctx context.Context, id int64) (int, error) {
 	}
 	if i.MergedInto != 0 {
 		return 0, &samtal.Error{Code: samtal.ECONFLICT, Message: "error.idea_merged"}
+	}
+	if err := checkActive(i); err != nil {
+		return 0, err
 	}
 	if err := s.checkOpen(c); err != nil {
 		return 0, err
@@ -268,9 +291,13 @@ func (s *Service) Unvote(ctx context.Context, id int64) (int, error) {
 	if err := requirePerson(a); err != nil {
 		return 0, err
 	}
-	_, c, err := s.withCampaign(ctx, id)
+	i, c, err := s.withCampaign(ctx, id)
 	if err != nil {
 		return 0, err
+	}
+	// Votes on a deleted idea stay as they were, for exact counts.
+	if i.Deleted {
+		return 0, &samtal.Error{Code: samtal.ECONFLICT, Message: "error.idea_deleted"}
 	}
 	if err := s.checkOpen(c); err != nil {
 		return 0, err

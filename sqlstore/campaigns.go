@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/samtal-dev/samtal"
+	"github.com/samtal-dev/samtal/audit"
 	"github.com/samtal-dev/samtal/campaign"
 )
 
@@ -21,10 +22,10 @@ func NewCampaigns(db *DB) *Campaigns { return &Campaigns{db: db} }
 func (s *Campaigns) CreateCampaign(ctx context.Context, c *campaign.Campaign) error {
 	return s.db.tx(ctx, func(tx *sql.Tx) error {
 		err := tx.QueryRowContext(ctx,
-			`INSERT INTO campaigns (slug, title, brief, visibility, languages, vote_budget, starts_at, ends_at, created_at)
-			 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+			`INSERT INTO campaigns (slug, title, brief, visibility, languages, vote_budget, starts_at, ends_at, created_at, hold_first_posts)
+			 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
 			c.Slug, c.Title, c.Brief, c.Visibility, strings.Join(c.Languages, ","), c.VoteBudget,
-			nullMS(c.StartsAt), nullMS(c.EndsAt), ms(c.CreatedAt)).Scan(&c.ID)
+			nullMS(c.StartsAt), nullMS(c.EndsAt), ms(c.CreatedAt), c.HoldFirstPosts).Scan(&c.ID)
 		if isUniqueViolation(err) {
 			return &samtal.Error{Code: samtal.ECONFLICT, Message: "error.slug_taken", Field: "slug"}
 		} else if err != nil {
@@ -43,14 +44,14 @@ func (s *Campaigns) CreateCampaign(ctx context.Context, c *campaign.Campaign) er
 	})
 }
 
-const campaignColumns = `id, slug, title, brief, visibility, languages, vote_budget, starts_at, ends_at, created_at`
+const campaignColumns = `id, slug, title, brief, visibility, languages, vote_budget, starts_at, ends_at, created_at, hold_first_posts`
 
 func scanCampaign(row interface{ Scan(...any) error }) (*campaign.Campaign, error) {
 	var c campaign.Campaign
 	var langs string
 	var starts, ends sql.NullInt64
 	var created int64
-	if err := row.Scan(&c.ID, &c.Slug, &c.Title, &c.Brief, &c.Visibility, &langs, &c.VoteBudget, &starts, &ends, &created); err != nil {
+	if err := row.Scan(&c.ID, &c.Slug, &c.Title, &c.Brief, &c.Visibility, &langs, &c.VoteBudget, &starts, &ends, &created, &c.HoldFirstPosts); err != nil {
 		if err == sql.ErrNoRows {
 			return nil, errNotFound
 		}
@@ -145,4 +146,19 @@ func (s *Campaigns) campaignWhere(ctx context.Context, cond string, arg any) (*c
 	}
 	err = scanQuestions(rows, func(q campaign.Question) { c.Questions = append(c.Questions, q) })
 	return c, err
+}
+
+// SetHoldFirstPosts implements campaign.Store.
+func (s *Campaigns) SetHoldFirstPosts(ctx context.Context, id int64, on bool, e audit.Entry) error {
+	return s.db.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE campaigns SET hold_first_posts = $1 WHERE id = $2`, on, id)
+		if err != nil {
+			return fmt.Errorf("hold first posts: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return errNotFound
+		}
+		_, err = appendAudit(ctx, tx, e)
+		return err
+	})
 }

@@ -18,13 +18,13 @@ import (
 // commentColumns are read by scanComment.
 const commentColumns = `c.id, c.idea_id, COALESCE(c.parent_id, 0), c.author_person_id, p.name, c.body,
 	c.deleted_at IS NOT NULL, EXISTS (SELECT 1 FROM comment_edits e WHERE e.comment_id = c.id),
-	c.created_at, c.updated_at`
+	c.created_at, c.updated_at, c.moderation, c.moderation_reason`
 
 func scanComment(row interface{ Scan(...any) error }) (*idea.Comment, error) {
 	var c idea.Comment
 	var created, updated int64
 	if err := row.Scan(&c.ID, &c.IdeaID, &c.ParentID, &c.AuthorPersonID, &c.AuthorName, &c.Body,
-		&c.Deleted, &c.Edited, &created, &updated); err != nil {
+		&c.Deleted, &c.Edited, &created, &updated, &c.Moderation, &c.ModerationReason); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil, errNotFound
 		}
@@ -39,14 +39,19 @@ func (s *Ideas) AddComment(ctx context.Context, c *idea.Comment) error {
 	return s.db.tx(ctx, func(tx *sql.Tx) error {
 		parent := sql.NullInt64{Int64: c.ParentID, Valid: c.ParentID != 0}
 		err := tx.QueryRowContext(ctx,
-			`INSERT INTO comments (idea_id, parent_id, author_person_id, body, created_at, updated_at)
-			 VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-			c.IdeaID, parent, c.AuthorPersonID, c.Body, ms(c.CreatedAt), ms(c.UpdatedAt)).Scan(&c.ID)
+			`INSERT INTO comments (idea_id, parent_id, author_person_id, body, created_at, updated_at, moderation, moderated_at)
+			 VALUES ($1, $2, $3, $4, $5, $6, $7, $5) RETURNING id`,
+			c.IdeaID, parent, c.AuthorPersonID, c.Body, ms(c.CreatedAt), ms(c.UpdatedAt), moderationOr(c.Moderation)).Scan(&c.ID)
 		if err != nil {
 			return fmt.Errorf("insert comment: %w", err)
 		}
+		// The count is of visible comments; a held one counts once approved.
 		// An idea merged meanwhile takes no comment: its comments moved.
-		res, err := tx.ExecContext(ctx, `UPDATE ideas SET comments = comments + 1 WHERE id = $1 AND merged_into IS NULL`, c.IdeaID)
+		add := 0
+		if moderationOr(c.Moderation) == idea.ModVisible {
+			add = 1
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE ideas SET comments = comments + $1 WHERE id = $2 AND merged_into IS NULL`, add, c.IdeaID)
 		if err != nil {
 			return fmt.Errorf("count comment: %w", err)
 		}
@@ -123,16 +128,22 @@ func (s *Ideas) DeleteComment(ctx context.Context, id int64, at time.Time, e *au
 			}
 		}
 		var ideaID int64
+		var state string
 		err := tx.QueryRowContext(ctx,
-			`UPDATE comments SET body = '', deleted_at = $1 WHERE id = $2 AND deleted_at IS NULL RETURNING idea_id`,
-			ms(at), id).Scan(&ideaID)
+			`UPDATE comments SET body = '', deleted_at = $1 WHERE id = $2 AND deleted_at IS NULL RETURNING idea_id, moderation`,
+			ms(at), id).Scan(&ideaID, &state)
 		if errors.Is(err, sql.ErrNoRows) {
 			return errNotFound
 		} else if err != nil {
 			return fmt.Errorf("delete comment: %w", err)
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE ideas SET comments = comments - 1 WHERE id = $1`, ideaID); err != nil {
-			return fmt.Errorf("count comment: %w", err)
+		if state == idea.ModVisible {
+			if _, err := tx.ExecContext(ctx, `UPDATE ideas SET comments = comments - 1 WHERE id = $1`, ideaID); err != nil {
+				return fmt.Errorf("count comment: %w", err)
+			}
+		}
+		if err := closeReports(ctx, tx, "comment", id, "deleted", 0, at); err != nil {
+			return err
 		}
 		if e != nil {
 			_, err = appendAudit(ctx, tx, *e)

@@ -39,9 +39,9 @@ func (db *DB) least(a, b string) string {
 // CreateIdea implements idea.Store.
 func (s *Ideas) CreateIdea(ctx context.Context, i *idea.Idea, trending float64) error {
 	err := s.db.write.QueryRowContext(ctx,
-		`INSERT INTO ideas (campaign_id, question_id, author_person_id, title, body, tags, status, trending, created_at, updated_at)
-		 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id`,
-		i.CampaignID, i.QuestionID, i.AuthorPersonID, i.Title, i.Body, strings.Join(i.Tags, ","), i.Status, trending, ms(i.CreatedAt)).Scan(&i.ID)
+		`INSERT INTO ideas (campaign_id, question_id, author_person_id, title, body, tags, status, trending, created_at, updated_at, moderation, moderated_at)
+		 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10, $9) RETURNING id`,
+		i.CampaignID, i.QuestionID, i.AuthorPersonID, i.Title, i.Body, strings.Join(i.Tags, ","), i.Status, trending, ms(i.CreatedAt), moderationOr(i.Moderation)).Scan(&i.ID)
 	if err != nil {
 		return fmt.Errorf("insert idea: %w", err)
 	}
@@ -52,6 +52,7 @@ func (s *Ideas) CreateIdea(ctx context.Context, i *idea.Idea, trending float64) 
 // ($1 in every query that uses them) voted.
 const ideaColumns = `i.id, i.campaign_id, i.question_id, i.author_person_id, p.name, i.title, %s, i.tags, i.status,
 	i.votes, i.comments, COALESCE(i.merged_into, 0), i.created_at, i.updated_at,
+	i.moderation, i.moderation_reason, i.deleted_at IS NOT NULL,
 	EXISTS (SELECT 1 FROM votes v WHERE v.idea_id = i.id AND v.person_id = $1)`
 
 func scanIdea(row interface{ Scan(...any) error }) (*idea.Idea, error) {
@@ -59,7 +60,8 @@ func scanIdea(row interface{ Scan(...any) error }) (*idea.Idea, error) {
 	var tags string
 	var created, updated int64
 	if err := row.Scan(&i.ID, &i.CampaignID, &i.QuestionID, &i.AuthorPersonID, &i.AuthorName, &i.Title, &i.Body, &tags, &i.Status,
-		&i.Votes, &i.Comments, &i.MergedInto, &created, &updated, &i.Voted); err != nil {
+		&i.Votes, &i.Comments, &i.MergedInto, &created, &updated,
+		&i.Moderation, &i.ModerationReason, &i.Deleted, &i.Voted); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil, errNotFound
 		}
@@ -94,7 +96,11 @@ func (s *Ideas) ListIdeas(ctx context.Context, f idea.Filter) ([]*idea.Idea, err
 	if f.Status != "" {
 		w.where("i.status = %s", f.Status)
 	}
-	w.conds = append(w.conds, "i.merged_into IS NULL")
+	w.conds = append(w.conds, "i.merged_into IS NULL", "i.deleted_at IS NULL")
+	// Held and hidden ideas: moderators see them all, authors their own.
+	if !f.Moderator {
+		w.where("(i.moderation = 'visible' OR i.author_person_id = %s)", f.ViewerPersonID)
+	}
 	order := "i.trending DESC, i.id DESC"
 	switch f.Sort {
 	case idea.SortTop:
@@ -136,7 +142,7 @@ func (s *Ideas) AddVote(ctx context.Context, ideaID, personID, campaignID int64,
 		}
 		if budget > 0 {
 			var used int
-			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM votes WHERE person_id = $1 AND campaign_id = $2`, personID, campaignID).Scan(&used); err != nil {
+			if err := tx.QueryRowContext(ctx, votesUsedQuery, personID, campaignID).Scan(&used); err != nil {
 				return err
 			}
 			if used >= budget {
@@ -190,7 +196,7 @@ func (s *Ideas) RemoveVote(ctx context.Context, ideaID, personID int64) (int, er
 
 // VotesUsed implements idea.Store.
 func (s *Ideas) VotesUsed(ctx context.Context, personID, campaignID int64) (int, error) {
-	row, err := s.db.readRow(ctx, `SELECT COUNT(*) FROM votes WHERE person_id = $1 AND campaign_id = $2`, personID, campaignID)
+	row, err := s.db.readRow(ctx, votesUsedQuery, personID, campaignID)
 	if err != nil {
 		return 0, err
 	}

@@ -75,7 +75,7 @@ func (s *Ideas) lockPair(ctx context.Context, tx *sql.Tx, a, b int64) (campaign,
 // recountComments sets the comment counts of two ideas from their comments.
 func recountComments(ctx context.Context, tx *sql.Tx, a, b int64) error {
 	_, err := tx.ExecContext(ctx, `UPDATE ideas SET comments =
-		(SELECT COUNT(*) FROM comments c WHERE c.idea_id = ideas.id AND c.deleted_at IS NULL)
+		(SELECT COUNT(*) FROM comments c WHERE c.idea_id = ideas.id AND c.deleted_at IS NULL AND c.moderation = 'visible')
 		WHERE id IN ($1, $2)`, a, b)
 	if err != nil {
 		return fmt.Errorf("recount comments: %w", err)

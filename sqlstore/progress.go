@@ -20,7 +20,9 @@ func (s *Ideas) Roadmap(ctx context.Context, f idea.RoadmapFilter) ([]idea.Roadm
 		st[i] = x
 	}
 	w.where("i.status IN ("+strings.Repeat("%s, ", len(st)-1)+"%s)", st...)
-	w.conds = append(w.conds, "i.merged_into IS NULL")
+	// Only what everyone may see: moderation's hidden and held ideas and
+	// deleted ones stay off the roadmap.
+	w.conds = append(w.conds, "i.merged_into IS NULL", "i.moderation = 'visible'", "i.deleted_at IS NULL")
 	visibilityIn(&w, f.Visibilities)
 	if f.CampaignID != 0 {
 		w.where("i.campaign_id = %s", f.CampaignID)
@@ -69,6 +71,9 @@ func visibilityIn(w *filter, vis []string) {
 // ideas, one for all their status changes.
 func (s *Ideas) Contributions(ctx context.Context, personID int64, visibilities []string, offset, limit int) ([]idea.Contribution, error) {
 	w := filter{args: []any{personID}}
+	// Someone else's hidden or held idea is not shown to the person even if
+	// they voted for it; their own is, with its state.
+	w.conds = append(w.conds, "i.deleted_at IS NULL", "(i.moderation = 'visible' OR i.author_person_id = $1)")
 	visibilityIn(&w, visibilities)
 	q := `SELECT i.id, i.title, i.status, i.votes, i.comments, c.slug, c.title, COALESCE(i.merged_into, 0), COALESCE(t.title, ''),
 			x.posted, x.voted, x.commented, x.since

@@ -24,6 +24,10 @@ type apiComment struct {
 	Edited         bool   `json:"edited"`
 	CreatedAt      string `json:"created_at"`
 	UpdatedAt      string `json:"updated_at"`
+	// Moderation is visible, held or hidden; others than the author and
+	// moderators get a hidden comment without body and reason.
+	Moderation       string `json:"moderation"`
+	ModerationReason string `json:"moderation_reason"`
 }
 
 func toAPIComment(c *idea.Comment) apiComment {
@@ -32,6 +36,7 @@ func toAPIComment(c *idea.Comment) apiComment {
 		AuthorPersonID: apiID(c.AuthorPersonID), AuthorName: c.AuthorName, Depth: c.Depth,
 		Deleted: c.Deleted, Edited: c.Edited,
 		CreatedAt: c.CreatedAt.UTC().Format(time.RFC3339), UpdatedAt: c.UpdatedAt.UTC().Format(time.RFC3339),
+		Moderation: c.Moderation, ModerationReason: c.ModerationReason,
 	}
 }
 

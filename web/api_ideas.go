@@ -34,6 +34,11 @@ type apiIdea struct {
 	Voted          bool     `json:"voted"`
 	CreatedAt      string   `json:"created_at"`
 	UpdatedAt      string   `json:"updated_at"`
+	// Moderation is visible, held or hidden; only the author and
+	// moderators ever get one that is not visible, with its reason.
+	Moderation       string `json:"moderation"`
+	ModerationReason string `json:"moderation_reason"`
+	Deleted          bool   `json:"deleted"`
 }
 
 // apiID writes an id the API way: a string, "" for none.
@@ -54,6 +59,7 @@ func toAPIIdea(i *idea.Idea) apiIdea {
 		Title: i.Title, Body: i.Body, Tags: tags, Status: i.Status, Votes: i.Votes, Comments: i.Comments,
 		AuthorPersonID: apiID(i.AuthorPersonID), MergedInto: apiID(i.MergedInto), Voted: i.Voted,
 		CreatedAt: i.CreatedAt.UTC().Format(time.RFC3339), UpdatedAt: i.UpdatedAt.UTC().Format(time.RFC3339),
+		Moderation: i.Moderation, ModerationReason: i.ModerationReason, Deleted: i.Deleted,
 	}
 }
 

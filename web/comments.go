@@ -21,6 +21,10 @@ type commentItem struct {
 	Indent    int
 	CanDelete bool
 	Edits     []idea.CommentEdit // earlier texts, for moderators
+	// Own: the viewer wrote it. Placeholder: someone else's hidden comment
+	// that keeps its place without its text. CanReport: the viewer may
+	// report it.
+	Own, Placeholder, CanReport bool
 }
 
 // commentItems prepares a thread for the page for the actor a; edits are
@@ -31,6 +35,9 @@ func commentItems(a samtal.Actor, list []idea.Comment, edits map[int64][]idea.Co
 	for k, c := range list {
 		out[k] = commentItem{Comment: c, Indent: min(c.Depth, maxCommentIndent), Edits: edits[c.ID]}
 		out[k].CanDelete = !c.Deleted && a.Can(samtal.PermContribute) && (mod || (a.PersonID != 0 && a.PersonID == c.AuthorPersonID))
+		out[k].Own = a.PersonID != 0 && a.PersonID == c.AuthorPersonID
+		out[k].Placeholder = c.Moderation != idea.ModVisible && !out[k].Own && !mod
+		out[k].CanReport = !c.Deleted && !out[k].Own && a.PersonID != 0 && a.Can(samtal.PermContribute) && c.Moderation == idea.ModVisible
 	}
 	return out
 }
@@ -64,7 +71,11 @@ func (s *Server) commentCreate(w http.ResponseWriter, r *http.Request) {
 		s.formError(w, r, "idea", v, err)
 		return
 	}
-	http.Redirect(w, r, "/ideas/"+strconv.FormatInt(id, 10)+"?flash=flash.comment_posted#comment-"+strconv.FormatInt(c.ID, 10), http.StatusSeeOther)
+	flash := "flash.comment_posted"
+	if c.Moderation == idea.ModHeld {
+		flash = "flash.comment_held"
+	}
+	http.Redirect(w, r, "/ideas/"+strconv.FormatInt(id, 10)+"?flash="+flash+"#comment-"+strconv.FormatInt(c.ID, 10), http.StatusSeeOther)
 }
 
 func (s *Server) commentDelete(w http.ResponseWriter, r *http.Request) {

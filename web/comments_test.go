@@ -166,7 +166,7 @@ func TestCommentsViaAPI(t *testing.T) {
 				keys = append(keys, k)
 			}
 			sort.Strings(keys)
-			if got := strings.Join(keys, ","); got != "author_name,author_person_id,body,created_at,deleted,depth,edited,id,idea_id,parent_id,updated_at" {
+			if got := strings.Join(keys, ","); got != "author_name,author_person_id,body,created_at,deleted,depth,edited,id,idea_id,moderation,moderation_reason,parent_id,updated_at" {
 				t.Errorf("comment fields: %s", got)
 			}
 			var first apiComment

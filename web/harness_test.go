@@ -20,6 +20,7 @@ import (
 	"github.com/samtal-dev/samtal/i18n"
 	"github.com/samtal-dev/samtal/idea"
 	"github.com/samtal-dev/samtal/internal/testdb"
+	"github.com/samtal-dev/samtal/moderation"
 	"github.com/samtal-dev/samtal/outbox"
 	"github.com/samtal-dev/samtal/sqlstore"
 )
@@ -57,11 +58,15 @@ func newHarness(t testing.TB, engine string) *harness {
 	}
 	campaigns := &campaign.Service{Store: sqlstore.NewCampaigns(db)}
 	ideas := sqlstore.NewIdeas(db)
+	ideaService := &idea.Service{Store: ideas, CommentStore: ideas, Campaigns: campaigns, Limiter: sqlstore.NewLimiter(db)}
+	ideaService.MergeStore, ideaService.NoteStore, ideaService.Progress = ideas, ideas, ideas
+	ideaService.ModerationStore = ideas
 	h.srv, err = New(Config{
 		Accounts: h.accounts, Audit: &audit.Service{Store: sqlstore.NewAudit(db)}, Outbox: obs,
-		Campaigns: campaigns, Ideas: &idea.Service{Store: ideas, CommentStore: ideas, Campaigns: campaigns, Limiter: sqlstore.NewLimiter(db),
-			MergeStore: ideas, NoteStore: ideas, Progress: ideas}, Catalog: cat, Ready: db, Log: log,
-		Idempotency: sqlstore.NewIdempotency(db), BaseURL: base, CommunityName: "Testhus",
+		Campaigns: campaigns, Ideas: ideaService, Catalog: cat, Ready: db, Log: log,
+		BaseURL: base, CommunityName: "Testhus",
+		Idempotency: sqlstore.NewIdempotency(db),
+		Moderation:  &moderation.Service{Store: sqlstore.NewModeration(db), Ideas: ideaService, Limiter: sqlstore.NewLimiter(db)},
 	})
 	if err != nil {
 		t.Fatal(err)

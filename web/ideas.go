@@ -199,7 +199,11 @@ func (s *Server) ideaCreate(w http.ResponseWriter, r *http.Request) {
 		s.formError(w, r, "idea_new", v, err)
 		return
 	}
-	http.Redirect(w, r, "/ideas/"+strconv.FormatInt(i.ID, 10)+"?flash=flash.idea_posted", http.StatusSeeOther)
+	flash := "flash.idea_posted"
+	if i.Moderation == idea.ModHeld {
+		flash = "flash.idea_held"
+	}
+	http.Redirect(w, r, "/ideas/"+strconv.FormatInt(i.ID, 10)+"?flash="+flash, http.StatusSeeOther)
 }
 
 // ideaData is what idea.html shows.
@@ -258,6 +262,8 @@ func (s *Server) ideaView(r *http.Request) (*view, error) {
 		}
 	}
 	d := &ideaData{Idea: i, Campaign: c, History: history, Comments: commentItems(actor, comments, edits), Open: s.Ideas.Open(c), VotesLeft: left, Statuses: idea.Statuses}
+	// Held, hidden and deleted ideas take no votes and no comments.
+	d.Open = d.Open && i.Moderation == idea.ModVisible && !i.Deleted
 	if q := questionOf(c, i.QuestionID); q != nil {
 		d.Question = q.Text
 	}
@@ -279,6 +285,13 @@ func (s *Server) ideaPage(w http.ResponseWriter, r *http.Request) {
 	// A merged idea lives on in the one it was merged into.
 	if i := v.Data.(*ideaData).Idea; i.MergedInto != 0 {
 		http.Redirect(w, r, mergedRedirect(i), http.StatusSeeOther)
+		return
+	}
+	// A deleted idea's page says so; moderators still see what it was.
+	if d := v.Data.(*ideaData); d.Idea.Deleted && !v.Actor.Can(samtal.PermModerate) {
+		v.TitleKey = "idea.removed_title"
+		v.Data = &ideaRemovedData{CampaignSlug: d.Campaign.Slug, CampaignTitle: d.Campaign.Title}
+		s.render(w, r, http.StatusOK, "idea_removed", v)
 		return
 	}
 	s.render(w, r, http.StatusOK, "idea", v)

@@ -98,5 +98,24 @@ func (s *Server) routes() []route {
 		{"POST", "/api/v1/merges/{id}/undo", apiRoute, samtal.PermModerate, s.apiUndoMerge},
 		{"GET", "/api/v1/ideas/{id}/notes", apiRoute, idea.PermStaffNotes, s.apiNotes},
 		{"POST", "/api/v1/ideas/{id}/notes", apiRoute, idea.PermStaffNotes, s.apiCreateNote},
+
+		// Moderation: reports, the queue, hiding and approving, the author's
+		// request for another look, and editing and deleting ideas.
+		{"GET", "/moderation", pageRoute, samtal.PermModerate, s.moderationPage},
+		{"POST", "/moderation/{target}/hide", pageRoute, samtal.PermModerate, s.moderationHide},
+		{"POST", "/moderation/{target}/approve", pageRoute, samtal.PermModerate, s.moderationApprove},
+		{"POST", "/moderation/{target}/review", pageRoute, samtal.PermContribute, s.moderationAskAgain},
+		{"POST", "/reports", pageRoute, samtal.PermContribute, s.reportCreate},
+		{"GET", "/ideas/{id}/edit", pageRoute, samtal.PermContribute, s.ideaEditForm},
+		{"POST", "/ideas/{id}/edit", pageRoute, samtal.PermContribute, s.ideaEdit},
+		{"POST", "/ideas/{id}/delete", pageRoute, samtal.PermContribute, s.ideaDelete},
+		{"POST", "/comments/{id}/edit", pageRoute, samtal.PermContribute, s.commentEdit},
+		{"POST", "/api/v1/reports", apiRoute, samtal.PermContribute, s.apiCreateReport},
+		{"GET", "/api/v1/moderation/queue", apiRoute, samtal.PermModerate, s.apiModerationQueue},
+		{"POST", "/api/v1/moderation/{target}/hide", apiRoute, samtal.PermModerate, s.apiHide},
+		{"POST", "/api/v1/moderation/{target}/approve", apiRoute, samtal.PermModerate, s.apiApprove},
+		{"POST", "/api/v1/moderation/{target}/review", apiRoute, samtal.PermContribute, s.apiAskAgain},
+		{"PATCH", "/api/v1/ideas/{id}", apiRoute, samtal.PermContribute, s.apiUpdateIdea},
+		{"DELETE", "/api/v1/ideas/{id}", apiRoute, samtal.PermContribute, s.apiDeleteIdea},
 	}
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/samtal-dev/samtal/campaign"
 	"github.com/samtal-dev/samtal/i18n"
 	"github.com/samtal-dev/samtal/idea"
+	"github.com/samtal-dev/samtal/moderation"
 	"github.com/samtal-dev/samtal/outbox"
 )
 
@@ -52,6 +53,9 @@ type Config struct {
 	// TrustProxy takes the client address from X-Forwarded-For (behind a
 	// reverse proxy that sets it).
 	TrustProxy bool
+
+	// Moderation takes reports and runs the moderators' queue.
+	Moderation *moderation.Service
 }
 
 // Server serves samtal's pages and API.

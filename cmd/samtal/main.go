@@ -31,6 +31,7 @@ import (
 	"github.com/samtal-dev/samtal/idea"
 	"github.com/samtal-dev/samtal/jobs"
 	"github.com/samtal-dev/samtal/mail"
+	"github.com/samtal-dev/samtal/moderation"
 	"github.com/samtal-dev/samtal/outbox"
 	"github.com/samtal-dev/samtal/sqlstore"
 	"github.com/samtal-dev/samtal/web"
@@ -184,6 +185,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		signins, err := demo.Seed(ctx, demo.Deps{
 			Accounts: app.accounts, Campaigns: app.campaigns, Ideas: app.ideas, Persons: sqlstore.NewPersons(app.db),
 			Setting: app.db.Setting, SetSetting: app.db.SetSetting,
+			Moderation: app.moderation,
 		})
 		if err != nil {
 			return fmt.Errorf("demo seed: %w", err)
@@ -249,6 +251,9 @@ type app struct {
 	queue     jobs.Queue
 	server    *web.Server
 	baseURL   string
+
+	// moderation takes reports and runs the moderators' queue.
+	moderation *moderation.Service
 }
 
 // open opens and migrates the store and wires the services.
@@ -297,8 +302,10 @@ func open(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 	}
 	a.campaigns = &campaign.Service{Store: sqlstore.NewCampaigns(db)}
 	ideas := sqlstore.NewIdeas(db)
-	a.ideas = &idea.Service{Store: ideas, CommentStore: ideas, Campaigns: a.campaigns, Limiter: sqlstore.NewLimiter(db),
-		MergeStore: ideas, NoteStore: ideas, Progress: ideas}
+	a.ideas = &idea.Service{Store: ideas, CommentStore: ideas, Campaigns: a.campaigns, Limiter: sqlstore.NewLimiter(db)}
+	a.ideas.MergeStore, a.ideas.NoteStore, a.ideas.Progress = ideas, ideas, ideas
+	a.ideas.ModerationStore = ideas
+	a.moderation = &moderation.Service{Store: sqlstore.NewModeration(db), Ideas: a.ideas, Limiter: sqlstore.NewLimiter(db)}
 	idempotency := sqlstore.NewIdempotency(db)
 	maintenance := func(ctx context.Context, now time.Time) error {
 		return errors.Join(accounts.DeleteExpired(ctx, now), idempotency.DeleteExpired(ctx, now))
@@ -312,7 +319,9 @@ func open(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 	a.server, err = web.New(web.Config{
 		Accounts: a.accounts, Audit: &audit.Service{Store: sqlstore.NewAudit(db)}, Outbox: a.outbox,
 		Campaigns: a.campaigns, Ideas: a.ideas, Catalog: a.catalog, Ready: db, Log: log,
-		Idempotency: idempotency, BaseURL: a.baseURL, CommunityName: cfg.CommunityName, TrustProxy: cfg.TrustProxy,
+		BaseURL: a.baseURL, CommunityName: cfg.CommunityName, TrustProxy: cfg.TrustProxy,
+		Idempotency: idempotency,
+		Moderation:  a.moderation,
 	})
 	if err != nil {
 		db.Close()
