@@ -20,6 +20,7 @@ import (
 	"github.com/samtal-dev/samtal/i18n"
 	"github.com/samtal-dev/samtal/idea"
 	"github.com/samtal-dev/samtal/internal/testdb"
+	"github.com/samtal-dev/samtal/notify"
 	"github.com/samtal-dev/samtal/outbox"
 	"github.com/samtal-dev/samtal/sqlstore"
 )
@@ -33,6 +34,7 @@ type harness struct {
 	accounts *account.Service
 	outbox   *sqlstore.Outbox
 	logs     *lockedWriter
+	notify   *notify.Service
 }
 
 const testPassword = "correct horse battery"
@@ -57,10 +59,15 @@ func newHarness(t testing.TB, engine string) *harness {
 	}
 	campaigns := &campaign.Service{Store: sqlstore.NewCampaigns(db)}
 	ideas := sqlstore.NewIdeas(db)
+	ideaSvc := &idea.Service{Store: ideas, CommentStore: ideas, Campaigns: campaigns, Limiter: sqlstore.NewLimiter(db)}
+	// No queue: notifications fan out before the request answers.
+	h.notify = &notify.Service{Store: sqlstore.NewNotifications(db), Content: ideas, Ideas: ideaSvc, Campaigns: campaigns,
+		Mailer: obs, Translator: cat, BaseURL: base, Log: log}
+	ideaSvc.Events = h.notify
 	h.srv, err = New(Config{
 		Accounts: h.accounts, Audit: &audit.Service{Store: sqlstore.NewAudit(db)}, Outbox: obs,
-		Campaigns: campaigns, Ideas: &idea.Service{Store: ideas, CommentStore: ideas, Campaigns: campaigns, Limiter: sqlstore.NewLimiter(db)}, Catalog: cat, Ready: db, Log: log,
-		BaseURL: base, CommunityName: "Testhus",
+		Campaigns: campaigns, Ideas: ideaSvc, Catalog: cat, Ready: db, Log: log,
+		BaseURL: base, CommunityName: "Testhus", Notify: h.notify,
 	})
 	if err != nil {
 		t.Fatal(err)

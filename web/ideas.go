@@ -212,6 +212,7 @@ type ideaData struct {
 	Open      bool
 	VotesLeft int
 	Statuses  []string
+	Following bool // whether the viewer follows the idea
 }
 
 // CanVote reports whether a vote button makes sense now.
@@ -254,6 +255,11 @@ func (s *Server) ideaView(r *http.Request) (*view, error) {
 	d := &ideaData{Idea: i, Campaign: c, History: history, Comments: commentItems(actor, comments, edits), Open: s.Ideas.Open(c), VotesLeft: left, Statuses: idea.Statuses}
 	if q := questionOf(c, i.QuestionID); q != nil {
 		d.Question = q.Text
+	}
+	if s.Notify != nil {
+		if d.Following, err = s.Notify.Following(ctx, id); err != nil {
+			return nil, err
+		}
 	}
 	v := s.view(r, "idea.title")
 	v.Data = d

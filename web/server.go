@@ -20,6 +20,7 @@ import (
 	"github.com/samtal-dev/samtal/campaign"
 	"github.com/samtal-dev/samtal/i18n"
 	"github.com/samtal-dev/samtal/idea"
+	"github.com/samtal-dev/samtal/notify"
 	"github.com/samtal-dev/samtal/outbox"
 )
 
@@ -50,6 +51,8 @@ type Config struct {
 	// TrustProxy takes the client address from X-Forwarded-For (behind a
 	// reverse proxy that sets it).
 	TrustProxy bool
+	// Notify keeps follows and notifications.
+	Notify *notify.Service
 }
 
 // Server serves samtal's pages and API.

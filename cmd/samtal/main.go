@@ -31,6 +31,7 @@ import (
 	"github.com/samtal-dev/samtal/idea"
 	"github.com/samtal-dev/samtal/jobs"
 	"github.com/samtal-dev/samtal/mail"
+	"github.com/samtal-dev/samtal/notify"
 	"github.com/samtal-dev/samtal/outbox"
 	"github.com/samtal-dev/samtal/sqlstore"
 	"github.com/samtal-dev/samtal/web"
@@ -246,6 +247,7 @@ type app struct {
 	campaigns *campaign.Service
 	ideas     *idea.Service
 	outbox    *outbox.Service
+	notify    *notify.Service
 	queue     jobs.Queue
 	server    *web.Server
 	baseURL   string
@@ -269,6 +271,13 @@ func open(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 	if err := jobs.Migrate(ctx, db); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("job queue migrations: %w", err)
+	}
+	// Accounts made before handles existed get theirs with the migrations.
+	if n, err := sqlstore.NewAccounts(db).BackfillHandles(ctx); err != nil {
+		db.Close()
+		return nil, err
+	} else if n > 0 {
+		log.Info("gave accounts their @handles", "accounts", n)
 	}
 	if a.catalog, err = i18n.Load(); err != nil {
 		db.Close()
@@ -298,16 +307,23 @@ func open(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 	a.campaigns = &campaign.Service{Store: sqlstore.NewCampaigns(db)}
 	ideas := sqlstore.NewIdeas(db)
 	a.ideas = &idea.Service{Store: ideas, CommentStore: ideas, Campaigns: a.campaigns, Limiter: sqlstore.NewLimiter(db)}
-	a.queue, err = jobs.New(db, jobs.Config{Outbox: a.outbox, Maintenance: accounts.DeleteExpired, Log: log})
+	a.notify = &notify.Service{
+		Store: sqlstore.NewNotifications(db), Content: ideas, Ideas: a.ideas, Campaigns: a.campaigns,
+		Mailer: a.outbox, Translator: a.catalog, BaseURL: a.baseURL, Log: log,
+	}
+	a.ideas.Events = a.notify
+	a.queue, err = jobs.New(db, jobs.Config{Outbox: a.outbox, Maintenance: accounts.DeleteExpired, Log: log, Notify: a.notify})
 	if err != nil {
 		db.Close()
 		return nil, err
 	}
 	a.outbox.Jobs = a.queue
+	a.notify.Queue = a.queue
 	a.server, err = web.New(web.Config{
 		Accounts: a.accounts, Audit: &audit.Service{Store: sqlstore.NewAudit(db)}, Outbox: a.outbox,
 		Campaigns: a.campaigns, Ideas: a.ideas, Catalog: a.catalog, Ready: db, Log: log,
 		BaseURL: a.baseURL, CommunityName: cfg.CommunityName, TrustProxy: cfg.TrustProxy,
+		Notify: a.notify,
 	})
 	if err != nil {
 		db.Close()
