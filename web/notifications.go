@@ -280,4 +280,3 @@ func (v *view) Unread() string {
 	}
 	return unreadLabel(v.Account.Unread)
 }
-

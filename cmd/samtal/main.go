@@ -182,10 +182,15 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		fmt.Fprintln(stdout, tok.Secret)
 		return nil
 	case "demo":
+		// The demo's notifications fan out while it is seeded, so that they
+		// wait for the first member who signs in.
+		queue := app.notify.Queue
+		app.notify.Queue = nil
 		signins, err := demo.Seed(ctx, demo.Deps{
 			Accounts: app.accounts, Campaigns: app.campaigns, Ideas: app.ideas, Persons: sqlstore.NewPersons(app.db),
 			Setting: app.db.Setting, SetSetting: app.db.SetSetting,
 		})
+		app.notify.Queue = queue
 		if err != nil {
 			return fmt.Errorf("demo seed: %w", err)
 		}
