@@ -217,7 +217,7 @@ func TestDemoSeedsOnce(t *testing.T) {
 	n, err := sqlstore.NewAccounts(db).CountAccountsWithRole(context.Background(), "member")
 	if err != nil || n != 9 {
 		t.Errorf("after two demo runs: %d members (%v), want the demo's 9", n, err)
-	}	// Demo members have handles and notifications waiting, in their
+	} // Demo members have handles and notifications waiting, in their
 	// languages' ideas: a status change, a reply, a mention.
 	notes := sqlstore.NewNotifications(db)
 	for email, want := range map[string]string{
