@@ -23,6 +23,14 @@ type Account struct {
 	Locale          string // "" means: follow the browser
 	EmailVerifiedAt time.Time
 	CreatedAt       time.Time
+	// Handle names the account in @mentions ("" until backfilled).
+	Handle string
+	// NotifyEmail is the notification mail the member wants: NotifyOff,
+	// NotifyImmediate or NotifyDaily.
+	NotifyEmail string
+	// Unread counts the account's unread notifications; it comes with the
+	// session lookup, so the page header shows it without a query.
+	Unread int
 }
 
 // Verified reports whether the account's email address is confirmed.
@@ -120,6 +128,8 @@ type Store interface {
 	// the other links, all in one transaction. Returns the account, or
 	// ENOTFOUND if the link does not exist, has expired, or was used before.
 	ConsumeLink(ctx context.Context, hash, purpose string, now time.Time, newPasswordHash string) (int64, error)
+
+	HandleStore
 }
 
 // Limiter counts attempts per key in a fixed window, across every node.

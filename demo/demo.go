@@ -109,6 +109,7 @@ func Seed(ctx context.Context, d Deps) ([]SignIn, error) {
 		{"demo.ideas", seedIdeas},
 		{"demo.merges", seedMerges},
 		{"demo.moderation", seedModeration},
+		{"demo.notifications", seedNotifications},
 	} {
 		done, err := d.Setting(ctx, part.key)
 		if err != nil {

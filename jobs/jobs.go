@@ -15,6 +15,8 @@ import (
 	"github.com/riverqueue/river/rivertype"
 
 	"github.com/samtal-dev/samtal"
+	"github.com/samtal-dev/samtal/idea"
+	"github.com/samtal-dev/samtal/notify"
 	"github.com/samtal-dev/samtal/outbox"
 	"github.com/samtal-dev/samtal/sqlstore"
 )
@@ -82,6 +84,9 @@ type Config struct {
 	Outbox *outbox.Service
 	// Maintenance runs every hour; nil: no maintenance job is scheduled.
 	Maintenance func(ctx context.Context, now time.Time) error
+	// Notify fans out notifications and mails digests; nil: no digest job
+	// is scheduled.
+	Notify *notify.Service
 	// Log receives River's warnings and errors; nil: slog.Default().
 	Log *slog.Logger
 	// Workers is how many jobs run at once on this node; 0 picks a default
@@ -102,6 +107,9 @@ type Queue interface {
 	// outbox.Jobs. A delivery already waiting for the same mail is kept and
 	// no second one is added.
 	EnqueueDelivery(ctx context.Context, mailID int64) error
+	// EnqueueFanout schedules the notifications of an event; it
+	// implements notify.Queue.
+	EnqueueFanout(ctx context.Context, e idea.Event) error
 }
 
 // New returns a stopped queue on db's engine. River's tables must exist:
@@ -142,6 +150,8 @@ func riverConfig(cfg Config, workers int) (*river.Config, error) {
 		river.AddWorkerSafely(ws, &deliverWorker{outbox: cfg.Outbox}),
 		river.AddWorkerSafely(ws, &sweepWorker{outbox: cfg.Outbox}),
 		river.AddWorkerSafely(ws, &maintenanceWorker{run: cfg.Maintenance}),
+		river.AddWorkerSafely(ws, &fanoutWorker{notify: cfg.Notify}),
+		river.AddWorkerSafely(ws, &digestWorker{notify: cfg.Notify}),
 	); err != nil {
 		return nil, fmt.Errorf("jobs: workers: %w", err)
 	}
@@ -157,6 +167,10 @@ func riverConfig(cfg Config, workers int) (*river.Config, error) {
 	if cfg.Maintenance != nil {
 		periodic = append(periodic, river.NewPeriodicJob(river.PeriodicInterval(MaintenanceInterval),
 			func() (river.JobArgs, *river.InsertOpts) { return Maintenance{}, nil }, nil))
+	}
+	if cfg.Notify != nil {
+		periodic = append(periodic, river.NewPeriodicJob(river.PeriodicInterval(DigestInterval),
+			func() (river.JobArgs, *river.InsertOpts) { return Digest{}, nil }, nil))
 	}
 	return &river.Config{
 		Logger:          riverLogger(cfg.Log),

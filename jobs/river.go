@@ -13,6 +13,7 @@ import (
 	"github.com/riverqueue/river/riverdriver/riversqlite"
 	"github.com/riverqueue/river/rivermigrate"
 
+	"github.com/samtal-dev/samtal/idea"
 	"github.com/samtal-dev/samtal/sqlstore"
 )
 
@@ -57,6 +58,13 @@ func (q *riverQueue[TTx]) Stop(ctx context.Context) error {
 func (q *riverQueue[TTx]) EnqueueDelivery(ctx context.Context, mailID int64) error {
 	if _, err := q.client.Insert(ctx, DeliverMail{MailID: mailID}, nil); err != nil {
 		return fmt.Errorf("jobs: enqueue delivery of mail %d: %w", mailID, err)
+	}
+	return nil
+}
+
+func (q *riverQueue[TTx]) EnqueueFanout(ctx context.Context, e idea.Event) error {
+	if _, err := q.client.Insert(ctx, Fanout{Event: e}, nil); err != nil {
+		return fmt.Errorf("jobs: enqueue fan-out of %s on idea %d: %w", e.Kind, e.IdeaID, err)
 	}
 	return nil
 }

@@ -29,6 +29,9 @@ type Message struct {
 	Text string
 	// HTML is an optional HTML alternative to Text.
 	HTML string
+	// Headers are extra header fields, such as List-Unsubscribe. Names are
+	// letters, digits and dashes; values are one line.
+	Headers map[string]string
 }
 
 // Sender delivers messages.
@@ -63,5 +66,23 @@ func (m Message) Validate() error {
 	if m.Text == "" {
 		return fmt.Errorf("%w: missing text body", ErrInvalidMessage)
 	}
+	for k, v := range m.Headers {
+		if k == "" || strings.Trim(k, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-") != "" {
+			return fmt.Errorf("%w: header name %q", ErrInvalidMessage, k)
+		}
+		if reservedHeaders[strings.ToLower(k)] {
+			return fmt.Errorf("%w: header %s is set by the sender", ErrInvalidMessage, k)
+		}
+		if strings.ContainsAny(v, "\r\n") {
+			return fmt.Errorf("%w: header %s contains a line break", ErrInvalidMessage, k)
+		}
+	}
 	return nil
+}
+
+// reservedHeaders are written from the message's own fields; an extra
+// header must not add a second one (a Bcc, another recipient).
+var reservedHeaders = map[string]bool{
+	"from": true, "to": true, "cc": true, "bcc": true, "subject": true, "sender": true, "reply-to": true,
+	"date": true, "message-id": true, "mime-version": true, "content-type": true, "content-transfer-encoding": true,
 }

@@ -406,3 +406,34 @@ func newSMTP(t *testing.T, rawURL string) *mail.SMTP {
 	}
 	return s
 }
+
+// TestSMTPSendHeaders: extra headers (the one-click unsubscribe) arrive as
+// sent; a header that would add a recipient or a line is refused unsent.
+func TestSMTPSendHeaders(t *testing.T) {
+	srv := smtptest.Start(t)
+	s := newSMTP(t, srv.URL())
+	m := mail.Message{To: "ada@example.org", Subject: "News", Text: "Hej", Headers: map[string]string{
+		"List-Unsubscribe":      "<https://samtal.test/unsubscribe/abc>",
+		"List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+	}}
+	if err := s.Send(context.Background(), m); err != nil {
+		t.Fatalf("Send: %v", err)
+	}
+	got := srv.WaitFor(t, 1, wait)[0]
+	if got.Header.Get("List-Unsubscribe") != "<https://samtal.test/unsubscribe/abc>" || got.Header.Get("List-Unsubscribe-Post") != "List-Unsubscribe=One-Click" {
+		t.Errorf("headers: %v", got.Header)
+	}
+	for _, bad := range []map[string]string{
+		{"Bcc": "eve@example.org"},
+		{"X-Note": "a\r\nBcc: eve@example.org"},
+		{"X Note": "space in the name"},
+	} {
+		m.Headers = bad
+		if err := s.Send(context.Background(), m); !errors.Is(err, mail.ErrInvalidMessage) {
+			t.Errorf("headers %q: err = %v, want ErrInvalidMessage", bad, err)
+		}
+	}
+	if n := len(srv.Messages()); n != 1 {
+		t.Errorf("server received %d messages, want 1", n)
+	}
+}

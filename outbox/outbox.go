@@ -29,11 +29,13 @@ const MaxAttempts = 8
 
 // Mail is one mail in the outbox.
 type Mail struct {
-	ID        int64
-	To        string
-	Subject   string
-	Text      string
-	HTML      string
+	ID      int64
+	To      string
+	Subject string
+	Text    string
+	HTML    string
+	// Headers are extra header fields (List-Unsubscribe and its -Post).
+	Headers   map[string]string
 	State     string
 	Attempts  int
 	LastError string
@@ -77,7 +79,13 @@ type Service struct {
 
 // Queue puts a mail in the outbox and schedules its delivery.
 func (s *Service) Queue(ctx context.Context, to, subject, text string) error {
-	m := &Mail{To: to, Subject: subject, Text: text, State: StateKept, CreatedAt: time.Now().UTC()}
+	return s.QueueMessage(ctx, mail.Message{To: to, Subject: subject, Text: text})
+}
+
+// QueueMessage is Queue for a message with HTML or extra headers.
+func (s *Service) QueueMessage(ctx context.Context, msg mail.Message) error {
+	m := &Mail{To: msg.To, Subject: msg.Subject, Text: msg.Text, HTML: msg.HTML, Headers: msg.Headers,
+		State: StateKept, CreatedAt: time.Now().UTC()}
 	if s.Sender != nil {
 		m.State = StateQueued
 	}
@@ -108,7 +116,7 @@ func (s *Service) Deliver(ctx context.Context, id int64) error {
 		return nil
 	}
 	now := time.Now().UTC()
-	sendErr := s.Sender.Send(ctx, mail.Message{To: m.To, Subject: m.Subject, Text: m.Text, HTML: m.HTML})
+	sendErr := s.Sender.Send(ctx, mail.Message{To: m.To, Subject: m.Subject, Text: m.Text, HTML: m.HTML, Headers: m.Headers})
 	if sendErr == nil {
 		return s.Store.MarkMailAttempt(ctx, id, StateSent, "", now)
 	}

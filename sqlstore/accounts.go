@@ -22,13 +22,15 @@ func NewAccounts(db *DB) *Accounts { return &Accounts{db: db} }
 
 var errNotFound = &samtal.Error{Code: samtal.ENOTFOUND, Message: "error.not_found"}
 
-const accountColumns = `a.id, a.person_id, a.email, p.name, a.role, a.locale, a.email_verified_at, a.created_at`
+const accountColumns = `a.id, a.person_id, a.email, p.name, a.role, a.locale, a.email_verified_at, a.created_at,
+	COALESCE(a.handle, ''), a.notify_email, a.notify_unread`
 
 func scanAccount(row interface{ Scan(...any) error }, extra ...any) (*account.Account, error) {
 	var a account.Account
 	var verified sql.NullInt64
 	var created int64
-	dest := append([]any{&a.ID, &a.PersonID, &a.Email, &a.Name, &a.Role, &a.Locale, &verified, &created}, extra...)
+	dest := append([]any{&a.ID, &a.PersonID, &a.Email, &a.Name, &a.Role, &a.Locale, &verified, &created,
+		&a.Handle, &a.NotifyEmail, &a.Unread}, extra...)
 	if err := row.Scan(dest...); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil, errNotFound
@@ -83,11 +85,15 @@ func (s *Accounts) CreateAccount(ctx context.Context, n account.NewAccount, e *a
 		if n.Verified {
 			verified = sql.NullInt64{Int64: ms(now), Valid: true}
 		}
+		handle, err := freeHandle(ctx, tx, account.HandleFrom(n.Name))
+		if err != nil {
+			return err
+		}
 		var id int64
 		err = tx.QueryRowContext(ctx,
-			`INSERT INTO accounts (person_id, email, password_hash, role, locale, email_verified_at, created_at, updated_at)
-			 VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id`,
-			personID, n.Email, n.PasswordHash, string(n.Role), n.Locale, verified, ms(now)).Scan(&id)
+			`INSERT INTO accounts (person_id, email, password_hash, role, locale, email_verified_at, created_at, updated_at, handle)
+			 VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8) RETURNING id`,
+			personID, n.Email, n.PasswordHash, string(n.Role), n.Locale, verified, ms(now), handle).Scan(&id)
 		if isUniqueViolation(err) {
 			return &samtal.Error{Code: samtal.ECONFLICT, Message: "error.email_taken", Field: "email"}
 		} else if err != nil {
@@ -100,7 +106,8 @@ func (s *Accounts) CreateAccount(ctx context.Context, n account.NewAccount, e *a
 			}
 		}
 		acc = &account.Account{ID: id, PersonID: personID, Email: n.Email, Name: n.Name, Role: n.Role,
-			Locale: n.Locale, EmailVerifiedAt: fromNullMS(verified), CreatedAt: fromMS(ms(now))}
+			Locale: n.Locale, EmailVerifiedAt: fromNullMS(verified), CreatedAt: fromMS(ms(now)),
+			Handle: handle, NotifyEmail: account.NotifyImmediate}
 		return nil
 	})
 	return acc, err

@@ -147,10 +147,27 @@ func (s *Ideas) MergeIdeas(ctx context.Context, ideaID, intoID, actorPersonID in
 		if _, err := tx.ExecContext(ctx, `UPDATE comments SET idea_id = $1 WHERE idea_id = $2`, intoID, ideaID); err != nil {
 			return fmt.Errorf("move comments: %w", err)
 		}
-		// FOLLOWERS (idea_follows, built in parallel): move the merged idea's
-		// explicit follows to the target here, recording them in the merge
-		// like the votes (a person following both keeps one follow), and
-		// move them back in UndoMerge below.
+		// The merged idea's author follows the target now, and explicit
+		// choices on the merged idea (follow or stop) carry over, unless
+		// the person chose on the target already; the added rows are
+		// recorded so that undo takes back exactly those. (Voters and
+		// commenters follow the target by their moved votes and comments.)
+		if _, err := tx.ExecContext(ctx,
+			`INSERT INTO idea_merge_follows (merge_id, person_id)
+			 SELECT $1, s.p FROM (SELECT author_person_id AS p FROM ideas WHERE id = $2
+			                      UNION SELECT person_id FROM idea_follows WHERE idea_id = $2) s
+			 WHERE NOT EXISTS (SELECT 1 FROM idea_follows f WHERE f.idea_id = $3 AND f.person_id = s.p)`,
+			m.ID, ideaID, intoID); err != nil {
+			return fmt.Errorf("record follows: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx,
+			`INSERT INTO idea_follows (idea_id, person_id, following, at)
+			 SELECT $1, r.person_id, COALESCE(a.following, TRUE), $2 FROM idea_merge_follows r
+			 LEFT JOIN idea_follows a ON a.idea_id = $4 AND a.person_id = r.person_id
+			 WHERE r.merge_id = $3`,
+			intoID, ms(at), m.ID, ideaID); err != nil {
+			return fmt.Errorf("move follows: %w", err)
+		}
 		if _, err := tx.ExecContext(ctx, `UPDATE ideas SET merged_into = $1, updated_at = $2 WHERE id = $3`, intoID, ms(at), ideaID); err != nil {
 			return fmt.Errorf("mark merged: %w", err)
 		}
@@ -229,8 +246,14 @@ func (s *Ideas) UndoMerge(ctx context.Context, mergeID, actorPersonID int64, at 
 			return fmt.Errorf("return comments: %w", err)
 		}
 		comments, _ := res.RowsAffected()
-		// FOLLOWERS (idea_follows): move the follows this merge moved back
-		// to the merged idea here, as the votes above.
+		// The follows the merge added go, unless their person changed them
+		// on the target since (then the row's time is no longer the merge's).
+		if _, err := tx.ExecContext(ctx,
+			`DELETE FROM idea_follows WHERE idea_id = $1 AND at = $2
+			 AND person_id IN (SELECT person_id FROM idea_merge_follows WHERE merge_id = $3)`,
+			m.IntoID, ms(m.At), m.ID); err != nil {
+			return fmt.Errorf("return follows: %w", err)
+		}
 		if _, err := tx.ExecContext(ctx, `UPDATE ideas SET merged_into = NULL, updated_at = $1 WHERE id = $2`, ms(at), m.IdeaID); err != nil {
 			return fmt.Errorf("unmark merged: %w", err)
 		}

@@ -3,7 +3,9 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 
@@ -18,22 +20,36 @@ func NewOutbox(db *DB) *Outbox { return &Outbox{db: db} }
 
 // InsertMail implements outbox.Store.
 func (s *Outbox) InsertMail(ctx context.Context, m *outbox.Mail) error {
+	headers := ""
+	if len(m.Headers) > 0 {
+		b, err := json.Marshal(m.Headers)
+		if err != nil {
+			return err
+		}
+		headers = string(b)
+	}
 	return s.db.write.QueryRowContext(ctx,
-		`INSERT INTO outbox (to_addr, subject, text_body, html_body, state, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-		m.To, m.Subject, m.Text, m.HTML, m.State, ms(m.CreatedAt)).Scan(&m.ID)
+		`INSERT INTO outbox (to_addr, subject, text_body, html_body, state, created_at, headers) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+		m.To, m.Subject, m.Text, m.HTML, m.State, ms(m.CreatedAt), headers).Scan(&m.ID)
 }
 
-const mailColumns = `id, to_addr, subject, text_body, html_body, state, attempts, last_error, created_at, sent_at`
+const mailColumns = `id, to_addr, subject, text_body, html_body, state, attempts, last_error, created_at, sent_at, headers`
 
 func scanMail(row interface{ Scan(...any) error }) (*outbox.Mail, error) {
 	var m outbox.Mail
 	var created int64
 	var sent sql.NullInt64
-	if err := row.Scan(&m.ID, &m.To, &m.Subject, &m.Text, &m.HTML, &m.State, &m.Attempts, &m.LastError, &created, &sent); err != nil {
+	var headers string
+	if err := row.Scan(&m.ID, &m.To, &m.Subject, &m.Text, &m.HTML, &m.State, &m.Attempts, &m.LastError, &created, &sent, &headers); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil, errNotFound
 		}
 		return nil, err
+	}
+	if headers != "" {
+		if err := json.Unmarshal([]byte(headers), &m.Headers); err != nil {
+			return nil, fmt.Errorf("mail %d headers: %w", m.ID, err)
+		}
 	}
 	m.CreatedAt, m.SentAt = fromMS(created), fromNullMS(sent)
 	return &m, nil

@@ -21,6 +21,7 @@ import (
 	"github.com/samtal-dev/samtal/idea"
 	"github.com/samtal-dev/samtal/internal/testdb"
 	"github.com/samtal-dev/samtal/moderation"
+	"github.com/samtal-dev/samtal/notify"
 	"github.com/samtal-dev/samtal/outbox"
 	"github.com/samtal-dev/samtal/sqlstore"
 )
@@ -34,6 +35,7 @@ type harness struct {
 	accounts *account.Service
 	outbox   *sqlstore.Outbox
 	logs     *lockedWriter
+	notify   *notify.Service
 }
 
 const testPassword = "correct horse battery"
@@ -61,12 +63,17 @@ func newHarness(t testing.TB, engine string) *harness {
 	ideaService := &idea.Service{Store: ideas, CommentStore: ideas, Campaigns: campaigns, Limiter: sqlstore.NewLimiter(db)}
 	ideaService.MergeStore, ideaService.NoteStore, ideaService.Progress = ideas, ideas, ideas
 	ideaService.ModerationStore = ideas
+	// No queue: notifications fan out before the request answers.
+	h.notify = &notify.Service{Store: sqlstore.NewNotifications(db), Content: ideas, Ideas: ideaService, Campaigns: campaigns,
+		Mailer: obs, Translator: cat, BaseURL: base, Log: log}
+	ideaService.Events = h.notify
 	h.srv, err = New(Config{
 		Accounts: h.accounts, Audit: &audit.Service{Store: sqlstore.NewAudit(db)}, Outbox: obs,
 		Campaigns: campaigns, Ideas: ideaService, Catalog: cat, Ready: db, Log: log,
 		BaseURL: base, CommunityName: "Testhus",
 		Idempotency: sqlstore.NewIdempotency(db),
 		Moderation:  &moderation.Service{Store: sqlstore.NewModeration(db), Ideas: ideaService, Limiter: sqlstore.NewLimiter(db)},
+		Notify:      h.notify,
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -221,7 +221,8 @@ type ideaData struct {
 	Merges     []idea.Merge
 	MergedFrom *idea.Merge
 	// Notes are the staff notes, for staff only (web/notes.go).
-	Notes []idea.Note
+	Notes     []idea.Note
+	Following bool // whether the viewer follows the idea
 }
 
 // CanVote reports whether a vote button makes sense now.
@@ -269,6 +270,11 @@ func (s *Server) ideaView(r *http.Request) (*view, error) {
 	}
 	if err := s.ideaExtras(r, d); err != nil {
 		return nil, err
+	}
+	if s.Notify != nil {
+		if d.Following, err = s.Notify.Following(ctx, id); err != nil {
+			return nil, err
+		}
 	}
 	v := s.view(r, "idea.title")
 	v.Data = d

@@ -210,6 +210,7 @@ func (s *Server) wrap(rt route) http.Handler {
 				return
 			}
 		}
+		// oneClickRoute (the mail unsubscribe) is the one POST without it.
 		if rt.Kind == pageRoute && rt.Method == http.MethodPost {
 			if err := s.checkCSRF(r, st); err != nil {
 				s.fail(rt, w, r, err)

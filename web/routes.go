@@ -117,5 +117,20 @@ func (s *Server) routes() []route {
 		{"POST", "/api/v1/moderation/{target}/review", apiRoute, samtal.PermContribute, s.apiAskAgain},
 		{"PATCH", "/api/v1/ideas/{id}", apiRoute, samtal.PermContribute, s.apiUpdateIdea},
 		{"DELETE", "/api/v1/ideas/{id}", apiRoute, samtal.PermContribute, s.apiDeleteIdea},
+
+		{"POST", "/ideas/{id}/follow", pageRoute, samtal.PermContribute, s.ideaFollow},
+		{"POST", "/ideas/{id}/unfollow", pageRoute, samtal.PermContribute, s.ideaUnfollow},
+		{"GET", "/notifications", pageRoute, samtal.PermUseAccount, s.notificationsPage},
+		{"POST", "/notifications/read", pageRoute, samtal.PermUseAccount, s.notificationsRead},
+		{"POST", "/settings/notifications", pageRoute, samtal.PermUseAccount, s.settingsNotifications},
+		{"POST", "/settings/handle", pageRoute, samtal.PermUseAccount, s.settingsHandle},
+		{"GET", "/unsubscribe/{token}", pageRoute, anyone, s.unsubscribeForm},
+		// Mail clients post the one-click unsubscribe without a CSRF token
+		// (RFC 8058): the only route of its kind.
+		{"POST", "/unsubscribe/{token}", oneClickRoute, anyone, s.unsubscribe},
+		{"POST", "/api/v1/ideas/{id}/follow", apiRoute, samtal.PermContribute, s.apiFollow},
+		{"DELETE", "/api/v1/ideas/{id}/follow", apiRoute, samtal.PermContribute, s.apiUnfollow},
+		{"GET", "/api/v1/notifications", apiRoute, samtal.PermUseAccount, s.apiNotifications},
+		{"POST", "/api/v1/notifications/read", apiRoute, samtal.PermUseAccount, s.apiNotificationsRead},
 	}
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/samtal-dev/samtal/i18n"
 	"github.com/samtal-dev/samtal/idea"
 	"github.com/samtal-dev/samtal/moderation"
+	"github.com/samtal-dev/samtal/notify"
 	"github.com/samtal-dev/samtal/outbox"
 )
 
@@ -56,6 +57,8 @@ type Config struct {
 
 	// Moderation takes reports and runs the moderators' queue.
 	Moderation *moderation.Service
+	// Notify keeps follows and notifications.
+	Notify *notify.Service
 }
 
 // Server serves samtal's pages and API.

@@ -32,6 +32,7 @@ import (
 	"github.com/samtal-dev/samtal/jobs"
 	"github.com/samtal-dev/samtal/mail"
 	"github.com/samtal-dev/samtal/moderation"
+	"github.com/samtal-dev/samtal/notify"
 	"github.com/samtal-dev/samtal/outbox"
 	"github.com/samtal-dev/samtal/sqlstore"
 	"github.com/samtal-dev/samtal/web"
@@ -182,11 +183,16 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		fmt.Fprintln(stdout, tok.Secret)
 		return nil
 	case "demo":
+		// The demo's notifications fan out while it is seeded, so that they
+		// wait for the first member who signs in.
+		queue := app.notify.Queue
+		app.notify.Queue = nil
 		signins, err := demo.Seed(ctx, demo.Deps{
 			Accounts: app.accounts, Campaigns: app.campaigns, Ideas: app.ideas, Persons: sqlstore.NewPersons(app.db),
 			Setting: app.db.Setting, SetSetting: app.db.SetSetting,
 			Moderation: app.moderation,
 		})
+		app.notify.Queue = queue
 		if err != nil {
 			return fmt.Errorf("demo seed: %w", err)
 		}
@@ -248,6 +254,7 @@ type app struct {
 	campaigns *campaign.Service
 	ideas     *idea.Service
 	outbox    *outbox.Service
+	notify    *notify.Service
 	queue     jobs.Queue
 	server    *web.Server
 	baseURL   string
@@ -274,6 +281,13 @@ func open(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 	if err := jobs.Migrate(ctx, db); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("job queue migrations: %w", err)
+	}
+	// Accounts made before handles existed get theirs with the migrations.
+	if n, err := sqlstore.NewAccounts(db).BackfillHandles(ctx); err != nil {
+		db.Close()
+		return nil, err
+	} else if n > 0 {
+		log.Info("gave accounts their @handles", "accounts", n)
 	}
 	if a.catalog, err = i18n.Load(); err != nil {
 		db.Close()
@@ -306,22 +320,29 @@ func open(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 	a.ideas.MergeStore, a.ideas.NoteStore, a.ideas.Progress = ideas, ideas, ideas
 	a.ideas.ModerationStore = ideas
 	a.moderation = &moderation.Service{Store: sqlstore.NewModeration(db), Ideas: a.ideas, Limiter: sqlstore.NewLimiter(db)}
+	a.notify = &notify.Service{
+		Store: sqlstore.NewNotifications(db), Content: ideas, Ideas: a.ideas, Campaigns: a.campaigns,
+		Mailer: a.outbox, Translator: a.catalog, BaseURL: a.baseURL, Log: log,
+	}
+	a.ideas.Events = a.notify
 	idempotency := sqlstore.NewIdempotency(db)
 	maintenance := func(ctx context.Context, now time.Time) error {
 		return errors.Join(accounts.DeleteExpired(ctx, now), idempotency.DeleteExpired(ctx, now))
 	}
-	a.queue, err = jobs.New(db, jobs.Config{Outbox: a.outbox, Maintenance: maintenance, Log: log})
+	a.queue, err = jobs.New(db, jobs.Config{Outbox: a.outbox, Maintenance: maintenance, Log: log, Notify: a.notify})
 	if err != nil {
 		db.Close()
 		return nil, err
 	}
 	a.outbox.Jobs = a.queue
+	a.notify.Queue = a.queue
 	a.server, err = web.New(web.Config{
 		Accounts: a.accounts, Audit: &audit.Service{Store: sqlstore.NewAudit(db)}, Outbox: a.outbox,
 		Campaigns: a.campaigns, Ideas: a.ideas, Catalog: a.catalog, Ready: db, Log: log,
 		BaseURL: a.baseURL, CommunityName: cfg.CommunityName, TrustProxy: cfg.TrustProxy,
 		Idempotency: idempotency,
 		Moderation:  a.moderation,
+		Notify:      a.notify,
 	})
 	if err != nil {
 		db.Close()

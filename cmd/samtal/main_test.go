@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -216,6 +217,29 @@ func TestDemoSeedsOnce(t *testing.T) {
 	n, err := sqlstore.NewAccounts(db).CountAccountsWithRole(context.Background(), "member")
 	if err != nil || n != 9 {
 		t.Errorf("after two demo runs: %d members (%v), want the demo's 9", n, err)
+	} // Demo members have handles and notifications waiting, in their
+	// languages' ideas: a status change, a reply, a mention.
+	notes := sqlstore.NewNotifications(db)
+	for email, want := range map[string]string{
+		"member@fjordhus.example":   "status",
+		"tom.oconnor@example.co.uk": "mention",
+		"lukas.weber@example.ch":    "mention",
+		"katrin.mueller@example.at": "reply",
+		"anne.sorensen@example.dk":  "mention",
+		"mette.nielsen@example.dk":  "reply",
+	} {
+		acc, _, err := sqlstore.NewAccounts(db).AccountByEmail(context.Background(), email)
+		if err != nil || acc.Handle == "" {
+			t.Fatalf("demo account %s: %+v %v", email, acc, err)
+		}
+		list, err := notes.Notifications(context.Background(), acc.PersonID, 0, 50)
+		var kinds []string
+		for _, n := range list {
+			kinds = append(kinds, n.Kind)
+		}
+		if err != nil || !slices.Contains(kinds, want) {
+			t.Errorf("demo notifications of %s: %v %v, want a %s", email, kinds, err, want)
+		}
 	}
 }
 

@@ -44,6 +44,8 @@ type Received struct {
 	// break, because SMTP data does: "Hej" and "Hej\n" arrive alike.
 	Body string
 	HTML string
+	// Header holds the message's header fields as received.
+	Header netmail.Header
 }
 
 // Server is an SMTP server listening on a loopback port.
@@ -274,6 +276,7 @@ func parse(r *Received) error {
 	if err != nil {
 		return err
 	}
+	r.Header = msg.Header
 	dec := new(mime.WordDecoder)
 	r.Subject, err = dec.DecodeHeader(msg.Header.Get("Subject"))
 	if err != nil {
