@@ -677,9 +677,9 @@ type countingCampaigns struct {
 	n *atomic.Int64
 }
 
-func (c countingCampaigns) CreateCampaign(ctx context.Context, x *campaign.Campaign) error {
+func (c countingCampaigns) CreateCampaign(ctx context.Context, x *campaign.Campaign, e audit.Entry) error {
 	c.n.Add(1)
-	return c.Store.CreateCampaign(ctx, x)
+	return c.Store.CreateCampaign(ctx, x, e)
 }
 
 func (c countingCampaigns) ListCampaigns(ctx context.Context, visibilities []string) ([]*campaign.Campaign, error) {
