@@ -57,7 +57,7 @@ func (s *Service) Create(ctx context.Context, c *Campaign) error {
 }
 
 // Patch is a change to a campaign: nil fields stay as they are. A new
-// setting is one more field here, one line in apply and, if it has rules,
+// setting is one more field here, one line in Apply and, if it has rules,
 // in check.
 type Patch struct {
 	Title      *string
@@ -71,8 +71,8 @@ type Patch struct {
 	CoverKey   *string
 }
 
-// apply returns a copy of c with p applied.
-func (p Patch) apply(c Campaign) *Campaign {
+// Apply returns a copy of c with p applied.
+func (p Patch) Apply(c Campaign) *Campaign {
 	set(&c.Title, p.Title)
 	set(&c.Slug, p.Slug)
 	set(&c.Brief, p.Brief)
@@ -101,7 +101,7 @@ func (s *Service) Update(ctx context.Context, id int64, p Patch) (*Campaign, err
 	if err != nil {
 		return nil, err
 	}
-	c := p.apply(*old)
+	c := p.Apply(*old)
 	if err := s.check(ctx, c, old.CoverKey); err != nil {
 		return nil, err
 	}

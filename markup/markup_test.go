@@ -21,6 +21,7 @@ func TestRenderMarkdown(t *testing.T) {
 		{"code", "use `go test`\n\n```go\nfmt.Println(1 < 2)\n```\n", []string{"<code>go test</code>", `<code class="language-go">`, "1 &lt; 2"}},
 		{"heading demoted", "# Big\n\n## Less", []string{"<h3>Big</h3>", "<h4>Less</h4>"}},
 		{"own upload image", "![chair](/uploads/abcdefghijklmnopqrstuv)", []string{`<img src="/uploads/abcdefghijklmnopqrstuv" alt="chair">`}},
+		{"line breaks kept", "first line\nsecond line", []string{"first line<br>\nsecond line"}},
 		{"umlauts", "Grüße aus Århus", []string{"Grüße aus Århus"}},
 	}
 	for _, tt := range tests {

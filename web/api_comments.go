@@ -24,6 +24,7 @@ type apiComment struct {
 	Edited         bool   `json:"edited"`
 	CreatedAt      string `json:"created_at"`
 	UpdatedAt      string `json:"updated_at"`
+	BodyHTML       string `json:"body_html"`
 }
 
 func toAPIComment(c *idea.Comment) apiComment {
@@ -32,6 +33,7 @@ func toAPIComment(c *idea.Comment) apiComment {
 		AuthorPersonID: apiID(c.AuthorPersonID), AuthorName: c.AuthorName, Depth: c.Depth,
 		Deleted: c.Deleted, Edited: c.Edited,
 		CreatedAt: c.CreatedAt.UTC().Format(time.RFC3339), UpdatedAt: c.UpdatedAt.UTC().Format(time.RFC3339),
+		BodyHTML: c.BodyHTML,
 	}
 }
 

@@ -22,6 +22,7 @@ import (
 	"github.com/samtal-dev/samtal/internal/testdb"
 	"github.com/samtal-dev/samtal/outbox"
 	"github.com/samtal-dev/samtal/sqlstore"
+	"github.com/samtal-dev/samtal/upload"
 )
 
 // harness is a real samtal server on a real store, served over loopback.
@@ -61,6 +62,7 @@ func newHarness(t testing.TB, engine string) *harness {
 		Accounts: h.accounts, Audit: &audit.Service{Store: sqlstore.NewAudit(db)}, Outbox: obs,
 		Campaigns: campaigns, Ideas: &idea.Service{Store: ideas, CommentStore: ideas, Campaigns: campaigns, Limiter: sqlstore.NewLimiter(db)}, Catalog: cat, Ready: db, Log: log,
 		BaseURL: base, CommunityName: "Testhus",
+		Uploads: &upload.Service{Store: sqlstore.NewUploads(db), Limiter: sqlstore.NewLimiter(db)},
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -21,6 +21,7 @@ import (
 	"github.com/samtal-dev/samtal/i18n"
 	"github.com/samtal-dev/samtal/idea"
 	"github.com/samtal-dev/samtal/outbox"
+	"github.com/samtal-dev/samtal/upload"
 )
 
 //go:embed templates static
@@ -39,6 +40,7 @@ type Config struct {
 	Outbox    *outbox.Service
 	Campaigns *campaign.Service
 	Ideas     *idea.Service
+	Uploads   *upload.Service
 	Catalog   *i18n.Catalog
 	Ready     Readiness
 	Log       *slog.Logger

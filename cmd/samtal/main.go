@@ -31,8 +31,10 @@ import (
 	"github.com/samtal-dev/samtal/idea"
 	"github.com/samtal-dev/samtal/jobs"
 	"github.com/samtal-dev/samtal/mail"
+	"github.com/samtal-dev/samtal/markup"
 	"github.com/samtal-dev/samtal/outbox"
 	"github.com/samtal-dev/samtal/sqlstore"
+	"github.com/samtal-dev/samtal/upload"
 	"github.com/samtal-dev/samtal/web"
 )
 
@@ -244,6 +246,7 @@ type app struct {
 	catalog   *i18n.Catalog
 	accounts  *account.Service
 	campaigns *campaign.Service
+	uploads   *upload.Service
 	ideas     *idea.Service
 	outbox    *outbox.Service
 	queue     jobs.Queue
@@ -269,6 +272,14 @@ func open(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 	if err := jobs.Migrate(ctx, db); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("job queue migrations: %w", err)
+	}
+	// Texts written before HTML was stored get theirs once, here, so that
+	// no page ever renders Markdown (docs/design.md).
+	if n, err := db.BackfillHTML(ctx, markup.Render); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("render stored texts: %w", err)
+	} else if n > 0 {
+		log.Info("rendered the HTML of stored texts", "rows", n)
 	}
 	if a.catalog, err = i18n.Load(); err != nil {
 		db.Close()
@@ -298,6 +309,7 @@ func open(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 	a.campaigns = &campaign.Service{Store: sqlstore.NewCampaigns(db)}
 	ideas := sqlstore.NewIdeas(db)
 	a.ideas = &idea.Service{Store: ideas, CommentStore: ideas, Campaigns: a.campaigns, Limiter: sqlstore.NewLimiter(db)}
+	a.uploads = &upload.Service{Store: sqlstore.NewUploads(db), Limiter: sqlstore.NewLimiter(db)}
 	a.queue, err = jobs.New(db, jobs.Config{Outbox: a.outbox, Maintenance: accounts.DeleteExpired, Log: log})
 	if err != nil {
 		db.Close()
@@ -308,6 +320,7 @@ func open(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 		Accounts: a.accounts, Audit: &audit.Service{Store: sqlstore.NewAudit(db)}, Outbox: a.outbox,
 		Campaigns: a.campaigns, Ideas: a.ideas, Catalog: a.catalog, Ready: db, Log: log,
 		BaseURL: a.baseURL, CommunityName: cfg.CommunityName, TrustProxy: cfg.TrustProxy,
+		Uploads: a.uploads,
 	})
 	if err != nil {
 		db.Close()
