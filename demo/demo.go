@@ -15,6 +15,7 @@ import (
 	"github.com/samtal-dev/samtal/campaign"
 	"github.com/samtal-dev/samtal/idea"
 	"github.com/samtal-dev/samtal/person"
+	"github.com/samtal-dev/samtal/upload"
 )
 
 // Password is the password of every demo account; the demo listens on
@@ -42,6 +43,8 @@ type Deps struct {
 	}
 	Setting    func(ctx context.Context, key string) (string, error)
 	SetSetting func(ctx context.Context, key, value string) error
+	// Uploads takes the demo's drawn images (campaign covers, photos).
+	Uploads *upload.Service
 }
 
 // The staff and members of the demo community.
@@ -103,6 +106,7 @@ func Seed(ctx context.Context, d Deps) ([]SignIn, error) {
 		seed func(context.Context, Deps) error
 	}{
 		{"demo.ideas", seedIdeas},
+		{"demo.campaigns_media", seedCampaignsMedia},
 	} {
 		done, err := d.Setting(ctx, part.key)
 		if err != nil {

@@ -184,7 +184,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return nil
 	case "demo":
 		signins, err := demo.Seed(ctx, demo.Deps{
-			Accounts: app.accounts, Campaigns: app.campaigns, Ideas: app.ideas, Persons: sqlstore.NewPersons(app.db),
+			Accounts: app.accounts, Campaigns: app.campaigns, Ideas: app.ideas, Persons: sqlstore.NewPersons(app.db), Uploads: app.uploads,
 			Setting: app.db.Setting, SetSetting: app.db.SetSetting,
 		})
 		if err != nil {
