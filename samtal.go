@@ -123,6 +123,12 @@ const (
 	PermReadInsights   Permission = "insights.read"    // dashboards and digests
 )
 
+// PermManageCampaigns runs campaigns: create and edit them, their questions
+// and invitations. Its own permission rather than PermModerate: running
+// campaigns and moderating people are different duties that happen to fall
+// to the same roles today.
+const PermManageCampaigns Permission = "campaigns.manage"
+
 // permissions is the one table of who may do what. Every route, page, API call,
 // job and CLI verb asks Can; nothing else decides.
 var permissions = map[Permission][]Role{
@@ -136,6 +142,8 @@ var permissions = map[Permission][]Role{
 	PermManageAccounts: {RoleAdmin},
 	PermReadAudit:      {RoleAdmin},
 	PermReadOutbox:     {RoleAdmin},
+
+	PermManageCampaigns: {RoleModerator, RoleAdmin},
 }
 
 // Can reports whether role r holds permission p.

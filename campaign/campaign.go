@@ -5,10 +5,10 @@
 package campaign
 
 import (
+	"cmp"
 	"context"
-	"strings"
+	"slices"
 	"time"
-	"unicode/utf8"
 
 	"github.com/samtal-dev/samtal"
 	"github.com/samtal-dev/samtal/audit"
@@ -37,6 +37,19 @@ type Campaign struct {
 	// HoldFirstPosts holds the first idea or comment of an account with no
 	// visible contribution yet until a moderator approves it.
 	HoldFirstPosts bool
+	// BriefHTML is Brief rendered and sanitised when it was written; pages
+	// print it as it is.
+	BriefHTML string
+	// CoverKey is the key of the cover image in uploads, or "".
+	CoverKey string
+}
+
+// CoverURL is where the cover image is served, or "".
+func (c *Campaign) CoverURL() string {
+	if c.CoverKey == "" {
+		return ""
+	}
+	return "/uploads/" + c.CoverKey
 }
 
 // OpenAt reports whether the campaign takes ideas and votes at t: after it
@@ -54,25 +67,75 @@ type Question struct {
 	Help       string
 }
 
-// Store keeps campaigns.
+// Invite is a member invited to a campaign.
+type Invite struct {
+	CampaignID int64
+	PersonID   int64
+	Name       string
+	Email      string
+	CreatedAt  time.Time
+}
+
+// Store keeps campaigns, their questions and invitations. Every write takes
+// its audit entry and appends it in the same transaction.
 type Store interface {
-	CreateCampaign(ctx context.Context, c *Campaign) error
+	// CreateCampaign stores c with its questions; ECONFLICT (field slug)
+	// for a slug in use. e.TargetID is set to the new id.
+	CreateCampaign(ctx context.Context, c *Campaign, e audit.Entry) error
+	// UpdateCampaign writes the editable fields of c; ECONFLICT (slug).
+	UpdateCampaign(ctx context.Context, c *Campaign, e audit.Entry) error
 	// ListCampaigns returns campaigns with one of the visibilities, with
 	// their questions, newest first.
 	ListCampaigns(ctx context.Context, visibilities []string) ([]*Campaign, error)
+	// InvitedCampaigns returns the campaigns of visibility "invited" that
+	// a person is invited to, with their questions, newest first.
+	InvitedCampaigns(ctx context.Context, personID int64) ([]*Campaign, error)
 	CampaignBySlug(ctx context.Context, slug string) (*Campaign, error)
 	CampaignByID(ctx context.Context, id int64) (*Campaign, error)
 	// SetHoldFirstPosts changes the setting and appends e, in one
 	// transaction; ENOTFOUND for an unknown campaign.
 	SetHoldFirstPosts(ctx context.Context, id int64, on bool, e audit.Entry) error
+
+	// AddQuestion appends q to its campaign's questions.
+	AddQuestion(ctx context.Context, q *Question, e audit.Entry) error
+	// UpdateQuestion changes a question's text and help; ENOTFOUND unless
+	// it is one of its campaign's.
+	UpdateQuestion(ctx context.Context, q *Question, e audit.Entry) error
+	// SetQuestionOrder numbers the campaign's questions in the order of ids.
+	SetQuestionOrder(ctx context.Context, campaignID int64, ids []int64, e audit.Entry) error
+	// RemoveQuestion deletes a question; ECONFLICT if it has ideas.
+	RemoveQuestion(ctx context.Context, campaignID, questionID int64, e audit.Entry) error
+
+	// IsInvited reports whether a person is invited to a campaign.
+	IsInvited(ctx context.Context, campaignID, personID int64) (bool, error)
+	// Invite invites the person whose account has email; ENOTFOUND (field
+	// email) if there is none. Inviting twice is not an error.
+	Invite(ctx context.Context, campaignID int64, email string, byPersonID int64, at time.Time, e audit.Entry) (*Invite, error)
+	// Uninvite takes an invitation back; ENOTFOUND if there was none.
+	Uninvite(ctx context.Context, campaignID, personID int64, e audit.Entry) error
+	Invites(ctx context.Context, campaignID int64) ([]Invite, error)
+
+	// UploadOwner returns the person who uploaded an image; ENOTFOUND.
+	UploadOwner(ctx context.Context, key string) (int64, error)
 }
 
 // Service holds the rules about campaigns.
 type Service struct {
 	Store Store
+	Now   func() time.Time
 }
 
-// visible returns the visibilities the actor may see.
+func (s *Service) now() time.Time {
+	if s.Now != nil {
+		return s.Now().UTC()
+	}
+	return time.Now().UTC()
+}
+
+var errNotFound = &samtal.Error{Code: samtal.ENOTFOUND, Message: "error.not_found"}
+
+// visible returns the visibilities the actor may see whole; members see
+// invited campaigns one by one, by their invitations.
 func visible(a samtal.Actor) []string {
 	switch {
 	case a.Role.Staff():
@@ -83,9 +146,21 @@ func visible(a samtal.Actor) []string {
 	return []string{Public}
 }
 
-// List returns the campaigns the actor may see.
+// List returns the campaigns the actor may see, newest first: for a member
+// also the invited-only campaigns they are invited to.
 func (s *Service) List(ctx context.Context) ([]*Campaign, error) {
-	return s.Store.ListCampaigns(ctx, visible(samtal.ActorFrom(ctx)))
+	a := samtal.ActorFrom(ctx)
+	list, err := s.Store.ListCampaigns(ctx, visible(a))
+	if err != nil || a.Role.Staff() || a.PersonID == 0 {
+		return list, err
+	}
+	invited, err := s.Store.InvitedCampaigns(ctx, a.PersonID)
+	if err != nil || len(invited) == 0 {
+		return list, err
+	}
+	list = append(list, invited...)
+	slices.SortFunc(list, func(x, y *Campaign) int { return cmp.Compare(y.ID, x.ID) })
+	return list, nil
 }
 
 // Get returns a campaign by slug. Returns ENOTFOUND also when the actor may
@@ -105,40 +180,20 @@ func (s *Service) visibleOrNotFound(ctx context.Context, c *Campaign, err error)
 	if err != nil {
 		return nil, err
 	}
-	for _, v := range visible(samtal.ActorFrom(ctx)) {
+	a := samtal.ActorFrom(ctx)
+	for _, v := range visible(a) {
 		if c.Visibility == v {
 			return c, nil
 		}
 	}
-	return nil, samtal.Errorf(samtal.ENOTFOUND, "error.not_found")
-}
-
-// Create stores a new campaign with its questions. Returns EFORBIDDEN unless
-// the actor may moderate (moderators and admins), and EINVALID for a missing title, slug or question text.
-func (s *Service) Create(ctx context.Context, c *Campaign) error {
-	if err := samtal.ActorFrom(ctx).Require(samtal.PermModerate); err != nil {
-		return err
-	}
-	c.Title = strings.TrimSpace(c.Title)
-	if c.Title == "" || utf8.RuneCountInString(c.Title) > 200 {
-		return samtal.FieldError("title", "error.title_invalid")
-	}
-	if c.Slug == "" || strings.Trim(c.Slug, "abcdefghijklmnopqrstuvwxyz0123456789-") != "" {
-		return samtal.FieldError("slug", "error.slug_invalid")
-	}
-	switch c.Visibility {
-	case Public, Members, Invited:
-	default:
-		return samtal.FieldError("visibility", "error.visibility_invalid")
-	}
-	for i := range c.Questions {
-		q := &c.Questions[i]
-		q.Position = i + 1
-		q.Text = strings.TrimSpace(q.Text)
-		if q.Text == "" {
-			return samtal.FieldError("questions", "error.question_required")
+	if c.Visibility == Invited && a.PersonID != 0 && a.Can(samtal.PermContribute) {
+		ok, err := s.Store.IsInvited(ctx, c.ID, a.PersonID)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			return c, nil
 		}
 	}
-	c.CreatedAt = time.Now().UTC()
-	return s.Store.CreateCampaign(ctx, c)
+	return nil, errNotFound
 }

@@ -2,7 +2,7 @@ package campaign
 
 import "github.com/samtal-dev/samtal"
 
-// Visibilities returns the visibilities of the campaigns the actor may see,
+// VisibleTo returns the visibilities of the campaigns the actor may see,
 // for lists that span campaigns (the roadmap, a member's contributions) and
 // filter in one query instead of asking per campaign.
-func Visibilities(a samtal.Actor) []string { return visible(a) }
+func VisibleTo(a samtal.Actor) []string { return visible(a) }

@@ -16,6 +16,7 @@ import (
 	"github.com/samtal-dev/samtal/idea"
 	"github.com/samtal-dev/samtal/moderation"
 	"github.com/samtal-dev/samtal/person"
+	"github.com/samtal-dev/samtal/upload"
 )
 
 // Password is the password of every demo account; the demo listens on
@@ -46,6 +47,8 @@ type Deps struct {
 
 	// Moderation takes the demo's reports and decisions.
 	Moderation *moderation.Service
+	// Uploads takes the demo's drawn images (campaign covers, photos).
+	Uploads *upload.Service
 }
 
 // The staff and members of the demo community.
@@ -110,6 +113,7 @@ func Seed(ctx context.Context, d Deps) ([]SignIn, error) {
 		{"demo.merges", seedMerges},
 		{"demo.moderation", seedModeration},
 		{"demo.notifications", seedNotifications},
+		{"demo.campaigns_media", seedCampaignsMedia},
 	} {
 		done, err := d.Setting(ctx, part.key)
 		if err != nil {

@@ -295,6 +295,10 @@ var goIDRE = regexp.MustCompile(`^(error|flash|mail|signup|signin|reset|verify|l
 var notMessages = map[string]bool{
 	"audit.read":  true, // samtal.PermReadAudit
 	"outbox.read": true, // samtal.PermReadOutbox
+
+	// Audit actions of campaign management.
+	"campaign.create": true, "campaign.update": true, "campaign.invite": true, "campaign.uninvite": true,
+	"campaign.question_add": true, "campaign.question_edit": true, "campaign.question_order": true, "campaign.question_remove": true,
 }
 
 // flashRE finds flash message ids passed in redirect URLs ("/?flash=flash.x").

@@ -6,6 +6,7 @@ import (
 
 	"github.com/samtal-dev/samtal"
 	"github.com/samtal-dev/samtal/audit"
+	"github.com/samtal-dev/samtal/markup"
 )
 
 // MaxCommentLen is the longest comment, in characters.
@@ -20,6 +21,7 @@ type Comment struct {
 	AuthorPersonID int64
 	AuthorName     string
 	Body           string // empty once deleted
+	BodyHTML       string // Body rendered and sanitised when written
 	Depth          int    // 0 for a comment on the idea, parent's + 1 for a reply
 	Deleted        bool
 	Edited         bool
@@ -50,7 +52,7 @@ type CommentStore interface {
 	CommentsOfIdea(ctx context.Context, ideaID int64) ([]Comment, error)
 	// EditComment keeps the current text in the edit history and sets the
 	// new one; ENOTFOUND for a deleted comment.
-	EditComment(ctx context.Context, id int64, body string, at time.Time) error
+	EditComment(ctx context.Context, id int64, body, bodyHTML string, at time.Time) error
 	// DeleteComment clears the body, sets deleted_at, takes one off the
 	// idea's comment count if the comment was visible, closes its open
 	// reports, and appends e if it is not nil; ENOTFOUND if the comment is
@@ -210,7 +212,7 @@ func (s *Service) AddComment(ctx context.Context, ideaID, parentID int64, body s
 		return nil, err
 	}
 	now := s.now()
-	c := &Comment{IdeaID: ideaID, ParentID: parentID, AuthorPersonID: a.PersonID, Body: body, Depth: depth, CreatedAt: now, UpdatedAt: now, Moderation: state}
+	c := &Comment{IdeaID: ideaID, ParentID: parentID, AuthorPersonID: a.PersonID, Body: body, BodyHTML: markup.Render(body), Depth: depth, CreatedAt: now, UpdatedAt: now, Moderation: state}
 	if err := s.CommentStore.AddComment(ctx, c); err != nil {
 		return nil, err
 	}
@@ -243,7 +245,7 @@ func (s *Service) EditComment(ctx context.Context, id int64, body string) (*Comm
 		return nil, err
 	}
 	if body != c.Body {
-		if err := s.CommentStore.EditComment(ctx, id, body, s.now()); err != nil {
+		if err := s.CommentStore.EditComment(ctx, id, body, markup.Render(body), s.now()); err != nil {
 			return nil, err
 		}
 	}

@@ -56,6 +56,20 @@ type Idea struct {
 	Moderation       string
 	ModerationReason string
 	Deleted          bool // deleted ideas leave lists; their page says so
+	// BodyHTML is Body rendered and sanitised when it was written (lists
+	// leave it empty: they show the start of Body as text).
+	BodyHTML string
+	// Images are the keys of the idea's uploaded images, in order.
+	Images []string
+}
+
+// ImageURLs returns where the idea's images are served.
+func (i *Idea) ImageURLs() []string {
+	out := make([]string, len(i.Images))
+	for k, key := range i.Images {
+		out[k] = "/uploads/" + key
+	}
+	return out
 }
 
 // StatusChange is one change of status with its public note.
@@ -91,6 +105,9 @@ type Filter struct {
 // Store keeps ideas and votes. Counts are kept on the idea and changed in the
 // same transaction as the vote, so they are exact under concurrent voting.
 type Store interface {
+	// CreateIdea stores i with its images in one transaction; EINVALID
+	// (field images) for an image that is not the author's upload or is
+	// attached to an idea already.
 	CreateIdea(ctx context.Context, i *Idea, trending float64) error
 	// IdeaByID returns an idea with Voted for viewer; ENOTFOUND if missing.
 	IdeaByID(ctx context.Context, id, viewerPersonID int64) (*Idea, error)

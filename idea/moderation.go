@@ -8,6 +8,7 @@ import (
 	"github.com/samtal-dev/samtal"
 	"github.com/samtal-dev/samtal/audit"
 	"github.com/samtal-dev/samtal/campaign"
+	"github.com/samtal-dev/samtal/markup"
 )
 
 // The moderation states of ideas and comments (the column moderation).
@@ -107,7 +108,7 @@ func moderateThread(a samtal.Actor, list []Comment) []Comment {
 			keep[k] = true
 		} else {
 			keep[k] = c.Moderation == ModHidden || hasReply[c.ID]
-			c.Body, c.ModerationReason = "", ""
+			c.Body, c.BodyHTML, c.ModerationReason = "", "", ""
 		}
 		if keep[k] {
 			hasReply[c.ParentID] = true
@@ -174,6 +175,7 @@ func (s *Service) Update(ctx context.Context, id int64, ch IdeaChanges) (*Idea, 
 		if i.Body, err = cleanText(*ch.Body, "body", MaxBodyLen, false); err != nil {
 			return nil, err
 		}
+		i.BodyHTML = markup.Render(i.Body)
 	}
 	if ch.Tags != nil {
 		if i.Tags, err = cleanTags(*ch.Tags); err != nil {

@@ -85,7 +85,7 @@ type ProgressStore interface {
 // the actor may not see.
 func (s *Service) Roadmap(ctx context.Context, campaignID int64) ([]RoadmapColumn, error) {
 	a := samtal.ActorFrom(ctx)
-	f := RoadmapFilter{CampaignID: campaignID, Visibilities: campaign.Visibilities(a), PerStatus: RoadmapPerStatus}
+	f := RoadmapFilter{CampaignID: campaignID, Visibilities: campaign.VisibleTo(a), PerStatus: RoadmapPerStatus}
 	if campaignID != 0 {
 		if _, err := s.Campaigns.GetByID(ctx, campaignID); err != nil {
 			return nil, err
@@ -124,5 +124,5 @@ func (s *Service) Contributions(ctx context.Context, offset, limit int) ([]Contr
 	if offset < 0 || offset > 100000 {
 		return nil, samtal.FieldError("offset", "error.number_invalid")
 	}
-	return s.Progress.Contributions(ctx, a.PersonID, campaign.Visibilities(a), offset, limit)
+	return s.Progress.Contributions(ctx, a.PersonID, campaign.VisibleTo(a), offset, limit)
 }

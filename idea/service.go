@@ -2,6 +2,7 @@ package idea
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -10,6 +11,7 @@ import (
 	"github.com/samtal-dev/samtal"
 	"github.com/samtal-dev/samtal/audit"
 	"github.com/samtal-dev/samtal/campaign"
+	"github.com/samtal-dev/samtal/markup"
 )
 
 // Limits of what one idea may hold.
@@ -19,6 +21,7 @@ const (
 	MaxTags     = 5
 	MaxTagLen   = 30
 	MaxNoteLen  = 2000
+	MaxImages   = 4
 )
 
 // Campaigns finds the campaign an idea belongs to, as the actor may see it.
@@ -77,6 +80,8 @@ type NewIdea struct {
 	Title      string
 	Body       string
 	Tags       []string
+	// Images are keys of the author's own uploads (see upload.Service).
+	Images []string
 }
 
 // Create posts an idea as an answer to a question of a campaign the actor
@@ -108,6 +113,10 @@ func (s *Service) Create(ctx context.Context, in NewIdea) (*Idea, error) {
 	if i.Tags, err = cleanTags(in.Tags); err != nil {
 		return nil, err
 	}
+	if i.Images, err = cleanImages(in.Images); err != nil {
+		return nil, err
+	}
+	i.BodyHTML = markup.Render(i.Body)
 	ok, wait, err := s.Limiter.Allow(ctx, "idea:person:"+strconv.FormatInt(a.PersonID, 10), limitIdeasPerPerson.n, limitIdeasPerPerson.window)
 	if err != nil {
 		return nil, err
@@ -392,6 +401,26 @@ func cleanTags(tags []string) ([]string, error) {
 	}
 	if len(out) > MaxTags {
 		return nil, samtal.FieldError("tags", "error.too_many_tags")
+	}
+	return out, nil
+}
+
+// cleanImages de-duplicates image keys and checks their number; whether
+// they are the author's own is checked where they are attached.
+func cleanImages(keys []string) ([]string, error) {
+	var out []string
+	for _, k := range keys {
+		k = strings.TrimSpace(k)
+		if k == "" || slices.Contains(out, k) {
+			continue
+		}
+		if len(k) > 64 {
+			return nil, samtal.FieldError("images", "error.image_unknown")
+		}
+		out = append(out, k)
+	}
+	if len(out) > MaxImages {
+		return nil, samtal.FieldError("images", "error.too_many_images")
 	}
 	return out, nil
 }

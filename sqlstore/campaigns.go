@@ -19,13 +19,13 @@ type Campaigns struct{ db *DB }
 func NewCampaigns(db *DB) *Campaigns { return &Campaigns{db: db} }
 
 // CreateCampaign implements campaign.Store.
-func (s *Campaigns) CreateCampaign(ctx context.Context, c *campaign.Campaign) error {
+func (s *Campaigns) CreateCampaign(ctx context.Context, c *campaign.Campaign, e audit.Entry) error {
 	return s.db.tx(ctx, func(tx *sql.Tx) error {
 		err := tx.QueryRowContext(ctx,
-			`INSERT INTO campaigns (slug, title, brief, visibility, languages, vote_budget, starts_at, ends_at, created_at, hold_first_posts)
-			 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
+			`INSERT INTO campaigns (slug, title, brief, visibility, languages, vote_budget, starts_at, ends_at, created_at, hold_first_posts, brief_html, cover_key)
+			 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
 			c.Slug, c.Title, c.Brief, c.Visibility, strings.Join(c.Languages, ","), c.VoteBudget,
-			nullMS(c.StartsAt), nullMS(c.EndsAt), ms(c.CreatedAt), c.HoldFirstPosts).Scan(&c.ID)
+			nullMS(c.StartsAt), nullMS(c.EndsAt), ms(c.CreatedAt), c.HoldFirstPosts, c.BriefHTML, nullString(c.CoverKey)).Scan(&c.ID)
 		if isUniqueViolation(err) {
 			return &samtal.Error{Code: samtal.ECONFLICT, Message: "error.slug_taken", Field: "slug"}
 		} else if err != nil {
@@ -40,18 +40,20 @@ func (s *Campaigns) CreateCampaign(ctx context.Context, c *campaign.Campaign) er
 				return fmt.Errorf("insert question: %w", err)
 			}
 		}
-		return nil
+		e.TargetID = strconv.FormatInt(c.ID, 10)
+		_, err = appendAudit(ctx, tx, e)
+		return err
 	})
 }
 
-const campaignColumns = `id, slug, title, brief, visibility, languages, vote_budget, starts_at, ends_at, created_at, hold_first_posts`
+const campaignColumns = `id, slug, title, brief, visibility, languages, vote_budget, starts_at, ends_at, created_at, hold_first_posts, brief_html, COALESCE(cover_key, '')`
 
 func scanCampaign(row interface{ Scan(...any) error }) (*campaign.Campaign, error) {
 	var c campaign.Campaign
 	var langs string
 	var starts, ends sql.NullInt64
 	var created int64
-	if err := row.Scan(&c.ID, &c.Slug, &c.Title, &c.Brief, &c.Visibility, &langs, &c.VoteBudget, &starts, &ends, &created, &c.HoldFirstPosts); err != nil {
+	if err := row.Scan(&c.ID, &c.Slug, &c.Title, &c.Brief, &c.Visibility, &langs, &c.VoteBudget, &starts, &ends, &created, &c.HoldFirstPosts, &c.BriefHTML, &c.CoverKey); err != nil {
 		if err == sql.ErrNoRows {
 			return nil, errNotFound
 		}

@@ -18,13 +18,13 @@ import (
 // commentColumns are read by scanComment.
 const commentColumns = `c.id, c.idea_id, COALESCE(c.parent_id, 0), c.author_person_id, p.name, c.body,
 	c.deleted_at IS NOT NULL, EXISTS (SELECT 1 FROM comment_edits e WHERE e.comment_id = c.id),
-	c.created_at, c.updated_at, c.moderation, c.moderation_reason`
+	c.created_at, c.updated_at, c.moderation, c.moderation_reason, c.body_html`
 
 func scanComment(row interface{ Scan(...any) error }) (*idea.Comment, error) {
 	var c idea.Comment
 	var created, updated int64
 	if err := row.Scan(&c.ID, &c.IdeaID, &c.ParentID, &c.AuthorPersonID, &c.AuthorName, &c.Body,
-		&c.Deleted, &c.Edited, &created, &updated, &c.Moderation, &c.ModerationReason); err != nil {
+		&c.Deleted, &c.Edited, &created, &updated, &c.Moderation, &c.ModerationReason, &c.BodyHTML); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil, errNotFound
 		}
@@ -39,9 +39,9 @@ func (s *Ideas) AddComment(ctx context.Context, c *idea.Comment) error {
 	return s.db.tx(ctx, func(tx *sql.Tx) error {
 		parent := sql.NullInt64{Int64: c.ParentID, Valid: c.ParentID != 0}
 		err := tx.QueryRowContext(ctx,
-			`INSERT INTO comments (idea_id, parent_id, author_person_id, body, created_at, updated_at, moderation, moderated_at)
-			 VALUES ($1, $2, $3, $4, $5, $6, $7, $5) RETURNING id`,
-			c.IdeaID, parent, c.AuthorPersonID, c.Body, ms(c.CreatedAt), ms(c.UpdatedAt), moderationOr(c.Moderation)).Scan(&c.ID)
+			`INSERT INTO comments (idea_id, parent_id, author_person_id, body, created_at, updated_at, moderation, moderated_at, body_html)
+			 VALUES ($1, $2, $3, $4, $5, $6, $7, $5, $8) RETURNING id`,
+			c.IdeaID, parent, c.AuthorPersonID, c.Body, ms(c.CreatedAt), ms(c.UpdatedAt), moderationOr(c.Moderation), c.BodyHTML).Scan(&c.ID)
 		if err != nil {
 			return fmt.Errorf("insert comment: %w", err)
 		}
@@ -93,7 +93,7 @@ func (s *Ideas) CommentsOfIdea(ctx context.Context, ideaID int64) ([]idea.Commen
 
 // EditComment implements idea.CommentStore. On PostgreSQL the comment's row
 // is locked so that two edits at once each keep the text they replace.
-func (s *Ideas) EditComment(ctx context.Context, id int64, body string, at time.Time) error {
+func (s *Ideas) EditComment(ctx context.Context, id int64, body, bodyHTML string, at time.Time) error {
 	return s.db.tx(ctx, func(tx *sql.Tx) error {
 		lock := ""
 		if s.db.Engine == Postgres {
@@ -109,7 +109,7 @@ func (s *Ideas) EditComment(ctx context.Context, id int64, body string, at time.
 		if _, err := tx.ExecContext(ctx, `INSERT INTO comment_edits (comment_id, body, edited_at) VALUES ($1, $2, $3)`, id, old, ms(at)); err != nil {
 			return fmt.Errorf("keep comment edit: %w", err)
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE comments SET body = $1, updated_at = $2 WHERE id = $3`, body, ms(at), id)
+		_, err = tx.ExecContext(ctx, `UPDATE comments SET body = $1, body_html = $2, updated_at = $3 WHERE id = $4`, body, bodyHTML, ms(at), id)
 		return err
 	})
 }
@@ -130,7 +130,7 @@ func (s *Ideas) DeleteComment(ctx context.Context, id int64, at time.Time, e *au
 		var ideaID int64
 		var state string
 		err := tx.QueryRowContext(ctx,
-			`UPDATE comments SET body = '', deleted_at = $1 WHERE id = $2 AND deleted_at IS NULL RETURNING idea_id, moderation`,
+			`UPDATE comments SET body = '', body_html = '', deleted_at = $1 WHERE id = $2 AND deleted_at IS NULL RETURNING idea_id, moderation`,
 			ms(at), id).Scan(&ideaID, &state)
 		if errors.Is(err, sql.ErrNoRows) {
 			return errNotFound

@@ -38,14 +38,17 @@ func (db *DB) least(a, b string) string {
 
 // CreateIdea implements idea.Store.
 func (s *Ideas) CreateIdea(ctx context.Context, i *idea.Idea, trending float64) error {
-	err := s.db.write.QueryRowContext(ctx,
-		`INSERT INTO ideas (campaign_id, question_id, author_person_id, title, body, tags, status, trending, created_at, updated_at, moderation, moderated_at)
-		 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10, $9) RETURNING id`,
-		i.CampaignID, i.QuestionID, i.AuthorPersonID, i.Title, i.Body, strings.Join(i.Tags, ","), i.Status, trending, ms(i.CreatedAt), moderationOr(i.Moderation)).Scan(&i.ID)
-	if err != nil {
-		return fmt.Errorf("insert idea: %w", err)
-	}
-	return nil
+	return s.db.tx(ctx, func(tx *sql.Tx) error {
+		err := tx.QueryRowContext(ctx,
+			`INSERT INTO ideas (campaign_id, question_id, author_person_id, title, body, tags, status, trending, created_at, updated_at, moderation, moderated_at, body_html, images)
+			 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10, $9, $11, $12) RETURNING id`,
+			i.CampaignID, i.QuestionID, i.AuthorPersonID, i.Title, i.Body, strings.Join(i.Tags, ","), i.Status, trending, ms(i.CreatedAt),
+			moderationOr(i.Moderation), i.BodyHTML, strings.Join(i.Images, ",")).Scan(&i.ID)
+		if err != nil {
+			return fmt.Errorf("insert idea: %w", err)
+		}
+		return attachImages(ctx, tx, i)
+	})
 }
 
 // ideaColumns are read by scanIdea; the last one says whether the viewer
@@ -53,15 +56,15 @@ func (s *Ideas) CreateIdea(ctx context.Context, i *idea.Idea, trending float64) 
 const ideaColumns = `i.id, i.campaign_id, i.question_id, i.author_person_id, p.name, i.title, %s, i.tags, i.status,
 	i.votes, i.comments, COALESCE(i.merged_into, 0), i.created_at, i.updated_at,
 	i.moderation, i.moderation_reason, i.deleted_at IS NOT NULL,
-	EXISTS (SELECT 1 FROM votes v WHERE v.idea_id = i.id AND v.person_id = $1)`
+	EXISTS (SELECT 1 FROM votes v WHERE v.idea_id = i.id AND v.person_id = $1), %s, i.images`
 
 func scanIdea(row interface{ Scan(...any) error }) (*idea.Idea, error) {
 	var i idea.Idea
-	var tags string
+	var tags, images string
 	var created, updated int64
 	if err := row.Scan(&i.ID, &i.CampaignID, &i.QuestionID, &i.AuthorPersonID, &i.AuthorName, &i.Title, &i.Body, &tags, &i.Status,
 		&i.Votes, &i.Comments, &i.MergedInto, &created, &updated,
-		&i.Moderation, &i.ModerationReason, &i.Deleted, &i.Voted); err != nil {
+		&i.Moderation, &i.ModerationReason, &i.Deleted, &i.Voted, &i.BodyHTML, &images); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil, errNotFound
 		}
@@ -70,13 +73,16 @@ func scanIdea(row interface{ Scan(...any) error }) (*idea.Idea, error) {
 	if tags != "" {
 		i.Tags = strings.Split(tags, ",")
 	}
+	if images != "" {
+		i.Images = strings.Split(images, ",")
+	}
 	i.CreatedAt, i.UpdatedAt = fromMS(created), fromMS(updated)
 	return &i, nil
 }
 
 // IdeaByID implements idea.Store.
 func (s *Ideas) IdeaByID(ctx context.Context, id, viewerPersonID int64) (*idea.Idea, error) {
-	row, err := s.db.readRow(ctx, `SELECT `+fmt.Sprintf(ideaColumns, "i.body")+`
+	row, err := s.db.readRow(ctx, `SELECT `+fmt.Sprintf(ideaColumns, "i.body", "i.body_html")+`
 		FROM ideas i JOIN persons p ON p.id = i.author_person_id WHERE i.id = $2`, viewerPersonID, id)
 	if err != nil {
 		return nil, err
@@ -108,7 +114,7 @@ func (s *Ideas) ListIdeas(ctx context.Context, f idea.Filter) ([]*idea.Idea, err
 	case idea.SortNewest:
 		order = "i.id DESC"
 	}
-	q := `SELECT ` + fmt.Sprintf(ideaColumns, "substr(i.body, 1, 300)") + ` FROM ideas i JOIN persons p ON p.id = i.author_person_id` +
+	q := `SELECT ` + fmt.Sprintf(ideaColumns, "substr(i.body, 1, 300)", "''") + ` FROM ideas i JOIN persons p ON p.id = i.author_person_id` +
 		w.sql() + " ORDER BY " + order + " LIMIT " + w.arg(f.Limit) + " OFFSET " + w.arg(f.Offset)
 	rows, err := s.db.readRows(ctx, q, w.args...)
 	if err != nil {

@@ -56,8 +56,8 @@ func (s *Ideas) HasVisibleContribution(ctx context.Context, personID int64) (boo
 func (s *Ideas) UpdateIdea(ctx context.Context, i *idea.Idea, at time.Time, e *audit.Entry) error {
 	return s.db.tx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx,
-			`UPDATE ideas SET title = $1, body = $2, tags = $3, updated_at = $4 WHERE id = $5 AND deleted_at IS NULL`,
-			i.Title, i.Body, strings.Join(i.Tags, ","), ms(at), i.ID)
+			`UPDATE ideas SET title = $1, body = $2, tags = $3, updated_at = $4, body_html = $6 WHERE id = $5 AND deleted_at IS NULL`,
+			i.Title, i.Body, strings.Join(i.Tags, ","), ms(at), i.ID, i.BodyHTML)
 		if err != nil {
 			return fmt.Errorf("update idea: %w", err)
 		}

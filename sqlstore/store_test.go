@@ -308,12 +308,12 @@ func TestCampaigns(t *testing.T) {
 			{Slug: "inner", Title: "Inner", Visibility: campaign.Invited, Questions: []campaign.Question{{Position: 1, Text: "Secret"}}},
 		} {
 			c.CreatedAt = time.Now()
-			if err := s.CreateCampaign(ctx, c); err != nil {
+			if err := s.CreateCampaign(ctx, c, audit.Entry{At: time.Now(), Action: "campaign.create"}); err != nil {
 				t.Fatal(err)
 			}
 		}
 		dup := &campaign.Campaign{Slug: "open", Title: "Again", Visibility: campaign.Public, CreatedAt: time.Now()}
-		if err := s.CreateCampaign(ctx, dup); samtal.ErrorCode(err) != samtal.ECONFLICT {
+		if err := s.CreateCampaign(ctx, dup, audit.Entry{At: time.Now(), Action: "campaign.create"}); samtal.ErrorCode(err) != samtal.ECONFLICT {
 			t.Errorf("duplicate slug: err = %v", err)
 		}
 		list, err := s.ListCampaigns(ctx, []string{campaign.Public})
@@ -507,7 +507,7 @@ func TestImportVotesMatchesVoting(t *testing.T) {
 		ideas := sqlstore.NewIdeas(db)
 		c := &campaign.Campaign{Slug: "imp", Title: "Import", Visibility: campaign.Public, CreatedAt: time.Now(),
 			Questions: []campaign.Question{{Position: 1, Text: "Q"}}}
-		if err := sqlstore.NewCampaigns(db).CreateCampaign(ctx, c); err != nil {
+		if err := sqlstore.NewCampaigns(db).CreateCampaign(ctx, c, audit.Entry{At: time.Now(), Action: "campaign.create"}); err != nil {
 			t.Fatal(err)
 		}
 		author := newAccount(t, accounts, "author@example.org", samtal.RoleMember)

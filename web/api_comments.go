@@ -28,6 +28,7 @@ type apiComment struct {
 	// moderators get a hidden comment without body and reason.
 	Moderation       string `json:"moderation"`
 	ModerationReason string `json:"moderation_reason"`
+	BodyHTML         string `json:"body_html"`
 }
 
 func toAPIComment(c *idea.Comment) apiComment {
@@ -37,6 +38,7 @@ func toAPIComment(c *idea.Comment) apiComment {
 		Deleted: c.Deleted, Edited: c.Edited,
 		CreatedAt: c.CreatedAt.UTC().Format(time.RFC3339), UpdatedAt: c.UpdatedAt.UTC().Format(time.RFC3339),
 		Moderation: c.Moderation, ModerationReason: c.ModerationReason,
+		BodyHTML: c.BodyHTML,
 	}
 }
 

@@ -32,6 +32,8 @@ type apiIdea struct {
 	AuthorPersonID string   `json:"author_person_id"`
 	MergedInto     string   `json:"merged_into"`
 	Voted          bool     `json:"voted"`
+	BodyHTML       string   `json:"body_html"`
+	Images         []string `json:"images"`
 	CreatedAt      string   `json:"created_at"`
 	UpdatedAt      string   `json:"updated_at"`
 	// Moderation is visible, held or hidden; only the author and
@@ -60,7 +62,16 @@ func toAPIIdea(i *idea.Idea) apiIdea {
 		AuthorPersonID: apiID(i.AuthorPersonID), MergedInto: apiID(i.MergedInto), Voted: i.Voted,
 		CreatedAt: i.CreatedAt.UTC().Format(time.RFC3339), UpdatedAt: i.UpdatedAt.UTC().Format(time.RFC3339),
 		Moderation: i.Moderation, ModerationReason: i.ModerationReason, Deleted: i.Deleted,
+		BodyHTML: i.BodyHTML, Images: apiImages(i.Images),
 	}
+}
+
+// apiImages is the list of an idea's image ids (never null).
+func apiImages(keys []string) []string {
+	if keys == nil {
+		return []string{}
+	}
+	return keys
 }
 
 // apiList is the one shape of every list.
@@ -132,6 +143,7 @@ func (s *Server) apiCreateIdea(w http.ResponseWriter, r *http.Request) {
 		Title      string   `json:"title"`
 		Body       string   `json:"body"`
 		Tags       []string `json:"tags"`
+		Images     []string `json:"images"`
 	}
 	if err := decodeJSON(r, &in); err != nil {
 		s.apiFail(w, r, err)
@@ -142,7 +154,7 @@ func (s *Server) apiCreateIdea(w http.ResponseWriter, r *http.Request) {
 		s.apiFail(w, r, samtal.FieldError("question_id", "error.question_unknown"))
 		return
 	}
-	i, err := s.Ideas.Create(r.Context(), idea.NewIdea{QuestionID: qid, Title: in.Title, Body: in.Body, Tags: in.Tags})
+	i, err := s.Ideas.Create(r.Context(), idea.NewIdea{QuestionID: qid, Title: in.Title, Body: in.Body, Tags: in.Tags, Images: in.Images})
 	if err != nil {
 		s.apiFail(w, r, err)
 		return

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"html/template"
 	"net/http"
 	"strconv"
 
@@ -25,6 +26,8 @@ type commentItem struct {
 	// that keeps its place without its text. CanReport: the viewer may
 	// report it.
 	Own, Placeholder, CanReport bool
+	// HTML is the comment's stored, sanitised HTML (see markup).
+	HTML template.HTML
 }
 
 // commentItems prepares a thread for the page for the actor a; edits are
@@ -33,7 +36,7 @@ func commentItems(a samtal.Actor, list []idea.Comment, edits map[int64][]idea.Co
 	out := make([]commentItem, len(list))
 	mod := a.Can(samtal.PermModerate)
 	for k, c := range list {
-		out[k] = commentItem{Comment: c, Indent: min(c.Depth, maxCommentIndent), Edits: edits[c.ID]}
+		out[k] = commentItem{Comment: c, Indent: min(c.Depth, maxCommentIndent), Edits: edits[c.ID], HTML: template.HTML(c.BodyHTML)}
 		out[k].CanDelete = !c.Deleted && a.Can(samtal.PermContribute) && (mod || (a.PersonID != 0 && a.PersonID == c.AuthorPersonID))
 		out[k].Own = a.PersonID != 0 && a.PersonID == c.AuthorPersonID
 		out[k].Placeholder = c.Moderation != idea.ModVisible && !out[k].Own && !mod

@@ -71,7 +71,7 @@ func TestCommentsViaPages(t *testing.T) {
 			page = ada.get(res.Header.Get("Location")).body
 			top, sub := commentItemOf(page, first), commentItemOf(page, reply)
 			if !strings.Contains(top, "depth-0") || !strings.Contains(top, "User ada@example.org") ||
-				!strings.Contains(top, "Near the pond &lt;script&gt;alert(1)&lt;/script&gt;\nplease") {
+				!strings.Contains(top, "<p>Near the pond &lt;script&gt;alert(1)&lt;/script&gt;<br>\nplease</p>") {
 				t.Errorf("first comment: %s", top)
 			}
 			if !strings.Contains(sub, "depth-1") || !strings.Contains(sub, "User bo@example.org") || !strings.Contains(sub, "Yes, and shade") {
@@ -166,7 +166,7 @@ func TestCommentsViaAPI(t *testing.T) {
 				keys = append(keys, k)
 			}
 			sort.Strings(keys)
-			if got := strings.Join(keys, ","); got != "author_name,author_person_id,body,created_at,deleted,depth,edited,id,idea_id,moderation,moderation_reason,parent_id,updated_at" {
+			if got := strings.Join(keys, ","); got != "author_name,author_person_id,body,body_html,created_at,deleted,depth,edited,id,idea_id,moderation,moderation_reason,parent_id,updated_at" {
 				t.Errorf("comment fields: %s", got)
 			}
 			var first apiComment

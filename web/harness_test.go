@@ -24,6 +24,7 @@ import (
 	"github.com/samtal-dev/samtal/notify"
 	"github.com/samtal-dev/samtal/outbox"
 	"github.com/samtal-dev/samtal/sqlstore"
+	"github.com/samtal-dev/samtal/upload"
 )
 
 // harness is a real samtal server on a real store, served over loopback.
@@ -74,6 +75,7 @@ func newHarness(t testing.TB, engine string) *harness {
 		Idempotency: sqlstore.NewIdempotency(db),
 		Moderation:  &moderation.Service{Store: sqlstore.NewModeration(db), Ideas: ideaService, Limiter: sqlstore.NewLimiter(db)},
 		Notify:      h.notify,
+		Uploads:     &upload.Service{Store: sqlstore.NewUploads(db), Limiter: sqlstore.NewLimiter(db)},
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"html/template"
 	"net/http"
 	"net/url"
 	"slices"
@@ -194,6 +195,10 @@ func (s *Server) ideaCreate(w http.ResponseWriter, r *http.Request) {
 	// campaign's, whatever number it was sent with; the service checks.
 	qid, _ := strconv.ParseInt(v.Form["question_id"], 10, 64)
 	in := idea.NewIdea{CampaignID: c.ID, QuestionID: qid, Title: v.Form["title"], Body: v.Form["body"], Tags: strings.Split(v.Form["tags"], ",")}
+	if in.Images, err = s.uploadFiles(r, "images", idea.MaxImages, "images"); err != nil {
+		s.formError(w, r, "idea_new", v, err)
+		return
+	}
 	i, err := s.Ideas.Create(r.Context(), in)
 	if err != nil {
 		s.formError(w, r, "idea_new", v, err)
@@ -223,6 +228,8 @@ type ideaData struct {
 	// Notes are the staff notes, for staff only (web/notes.go).
 	Notes     []idea.Note
 	Following bool // whether the viewer follows the idea
+	// BodyHTML is the idea's stored, sanitised HTML (see markup).
+	BodyHTML template.HTML
 }
 
 // CanVote reports whether a vote button makes sense now.
@@ -265,6 +272,7 @@ func (s *Server) ideaView(r *http.Request) (*view, error) {
 	d := &ideaData{Idea: i, Campaign: c, History: history, Comments: commentItems(actor, comments, edits), Open: s.Ideas.Open(c), VotesLeft: left, Statuses: idea.Statuses}
 	// Held, hidden and deleted ideas take no votes and no comments.
 	d.Open = d.Open && i.Moderation == idea.ModVisible && !i.Deleted
+	d.BodyHTML = template.HTML(i.BodyHTML)
 	if q := questionOf(c, i.QuestionID); q != nil {
 		d.Question = q.Text
 	}

@@ -150,7 +150,8 @@ func TestIdeaFormToPages(t *testing.T) {
 			own := m.get(res.Header.Get("Location"))
 			for _, want := range []string{
 				"&lt;script&gt;alert(1)&lt;/script&gt; Softer cushions",
-				"First line\n&lt;b&gt;bold&lt;/b&gt; &lt;script&gt;alert(2)&lt;/script&gt;\nThird line",
+				// Markdown, rendered when written: raw HTML stays text, line breaks stay.
+				"<p>First line<br>\n&lt;b&gt;bold&lt;/b&gt; &lt;script&gt;alert(2)&lt;/script&gt;<br>\nThird line</p>",
 				"<li>comfort</li>", "<li>kids</li>", "User mem@example.org", q.Text,
 				"Thank you! Your idea is published.", "0 votes",
 				fmt.Sprintf(`action="/ideas/%d/vote"`, id),
@@ -677,9 +678,9 @@ type countingCampaigns struct {
 	n *atomic.Int64
 }
 
-func (c countingCampaigns) CreateCampaign(ctx context.Context, x *campaign.Campaign) error {
+func (c countingCampaigns) CreateCampaign(ctx context.Context, x *campaign.Campaign, e audit.Entry) error {
 	c.n.Add(1)
-	return c.Store.CreateCampaign(ctx, x)
+	return c.Store.CreateCampaign(ctx, x, e)
 }
 
 func (c countingCampaigns) ListCampaigns(ctx context.Context, visibilities []string) ([]*campaign.Campaign, error) {

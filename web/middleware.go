@@ -192,11 +192,12 @@ func (s *Server) wrap(rt route) http.Handler {
 			rt.Handler(w, r)
 			return
 		}
-		if r.ContentLength > maxBody {
+		limit := bodyLimit(rt)
+		if r.ContentLength > limit {
 			s.fail(rt, w, r, errBodyTooLarge)
 			return
 		}
-		r.Body = http.MaxBytesReader(w, r.Body, maxBody)
+		r.Body = http.MaxBytesReader(w, r.Body, limit)
 
 		st := stateOf(r)
 		if err := s.authenticate(rt, w, r, st); err != nil {
@@ -222,6 +223,11 @@ func (s *Server) wrap(rt route) http.Handler {
 			return
 		}
 		rt.Handler(w, r)
+		// r is a copy of the server's request: its multipart files are ours
+		// to remove.
+		if r.MultipartForm != nil {
+			r.MultipartForm.RemoveAll()
+		}
 	})
 }
 
@@ -302,12 +308,8 @@ func (s *Server) anonymousCSRF(w http.ResponseWriter, r *http.Request) string {
 // cookie). Cross-origin protection already refused foreign browsers; this
 // also covers browsers that send neither Origin nor Sec-Fetch-Site.
 func (s *Server) checkCSRF(r *http.Request, st *reqState) error {
-	if err := r.ParseForm(); err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			return errBodyTooLarge
-		}
-		return &samtal.Error{Code: samtal.EMALFORMED, Message: "error.malformed"}
+	if err := parseForm(r); err != nil {
+		return err
 	}
 	got := r.PostForm.Get("csrf")
 	if got == "" || subtle.ConstantTimeCompare([]byte(got), []byte(st.csrf)) != 1 {

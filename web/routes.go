@@ -132,5 +132,26 @@ func (s *Server) routes() []route {
 		{"DELETE", "/api/v1/ideas/{id}/follow", apiRoute, samtal.PermContribute, s.apiUnfollow},
 		{"GET", "/api/v1/notifications", apiRoute, samtal.PermUseAccount, s.apiNotifications},
 		{"POST", "/api/v1/notifications/read", apiRoute, samtal.PermUseAccount, s.apiNotificationsRead},
+
+		// Campaign management, invitations and uploads. /uploads/{key} is
+		// served like an ops route: no session lookup, the key is the
+		// capability (docs/design.md).
+		{"GET", "/uploads/{key}", opsRoute, anyone, s.uploadServe},
+		{"GET", "/admin/campaigns", pageRoute, samtal.PermManageCampaigns, s.adminCampaigns},
+		{"GET", "/admin/campaigns/new", pageRoute, samtal.PermManageCampaigns, s.adminCampaignNew},
+		{"POST", "/admin/campaigns", pageRoute, samtal.PermManageCampaigns, s.adminCampaignCreate},
+		{"GET", "/admin/campaigns/{id}", pageRoute, samtal.PermManageCampaigns, s.adminCampaignEdit},
+		{"POST", "/admin/campaigns/{id}", pageRoute, samtal.PermManageCampaigns, s.adminCampaignUpdate},
+		{"POST", "/admin/campaigns/{id}/questions", pageRoute, samtal.PermManageCampaigns, s.adminQuestionAdd},
+		{"POST", "/admin/campaigns/{id}/questions/{qid}", pageRoute, samtal.PermManageCampaigns, s.adminQuestion},
+		{"POST", "/admin/campaigns/{id}/invites", pageRoute, samtal.PermManageCampaigns, s.adminInvite},
+		{"POST", "/admin/campaigns/{id}/invites/remove", pageRoute, samtal.PermManageCampaigns, s.adminUninvite},
+		{"GET", "/api/v1/campaigns", apiRoute, anyone, s.apiCampaigns},
+		{"POST", "/api/v1/campaigns", apiRoute, samtal.PermManageCampaigns, s.apiCreateCampaign},
+		{"GET", "/api/v1/campaigns/{id}", apiRoute, anyone, s.apiCampaign},
+		{"PATCH", "/api/v1/campaigns/{id}", apiRoute, samtal.PermManageCampaigns, s.apiUpdateCampaign},
+		{"GET", "/api/v1/campaigns/{id}/questions", apiRoute, anyone, s.apiQuestions},
+		{"POST", "/api/v1/campaigns/{id}/questions", apiRoute, samtal.PermManageCampaigns, s.apiAddQuestion},
+		{"POST", "/api/v1/uploads", apiRoute, samtal.PermContribute, s.apiCreateUpload},
 	}
 }

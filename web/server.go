@@ -23,6 +23,7 @@ import (
 	"github.com/samtal-dev/samtal/moderation"
 	"github.com/samtal-dev/samtal/notify"
 	"github.com/samtal-dev/samtal/outbox"
+	"github.com/samtal-dev/samtal/upload"
 )
 
 //go:embed templates static
@@ -41,6 +42,7 @@ type Config struct {
 	Outbox    *outbox.Service
 	Campaigns *campaign.Service
 	Ideas     *idea.Service
+	Uploads   *upload.Service
 	Catalog   *i18n.Catalog
 	Ready     Readiness
 	Log       *slog.Logger

@@ -35,7 +35,7 @@ func TestRoleWalk(t *testing.T) {
 		clients[string(r)] = c
 		tokens[string(r)] = h.token(email)
 	}
-	fill := strings.NewReplacer("{slug}", "no-such-campaign", "{token}", "no-such-token", "{id}", "999999", "{$}", "")
+	fill := strings.NewReplacer("{slug}", "no-such-campaign", "{token}", "no-such-token", "{id}", "999999", "{$}", "", "{qid}", "999999", "{key}", "no-such-key")
 	for _, rt := range h.srv.Routes() {
 		for who, c := range clients {
 			t.Run(rt.Method+" "+rt.Path+" as "+who, func(t *testing.T) {

@@ -8,8 +8,10 @@ import (
 	"time"
 
 	"github.com/samtal-dev/samtal/account"
+	"github.com/samtal-dev/samtal/audit"
 	"github.com/samtal-dev/samtal/campaign"
 	"github.com/samtal-dev/samtal/idea"
+	"github.com/samtal-dev/samtal/markup"
 	"github.com/samtal-dev/samtal/sqlstore"
 )
 
@@ -50,7 +52,8 @@ func seedIdeas(ctx context.Context, db *sqlstore.DB, sz size, seed *seeded) erro
 			Visibility: campaign.Public, Languages: []string{"en"}, CreatedAt: time.Now(),
 			Questions: []campaign.Question{{Position: 1, Text: "Which colour?"}, {Position: 2, Text: "Which name?"},
 				{Position: 3, Text: "Which room?"}, {Position: 4, Text: "Which material?"}}}
-		if err := camps.CreateCampaign(ctx, cp); err != nil {
+		cp.BriefHTML = markup.Render(cp.Brief)
+		if err := camps.CreateCampaign(ctx, cp, audit.Entry{At: time.Now(), Action: "campaign.create", TargetKind: "campaign", Via: "bench"}); err != nil {
 			return fmt.Errorf("seed ideas: campaign: %w", err)
 		}
 		if c < sz.campaigns {
@@ -62,11 +65,16 @@ func seedIdeas(ctx context.Context, db *sqlstore.DB, sz size, seed *seeded) erro
 	}
 
 	now := time.Now().UTC()
+	// Bodies are rendered once, as the services do when members write.
+	ideaBody := "An idea of the load benchmark, with a body of a realistic length. " +
+		"It says what the member would like, why, and for whom; sometimes with a link."
+	ideaHTML := markup.Render(ideaBody)
+	commentBody := "A comment of the load benchmark, answering the idea or another comment in a sentence or two."
+	commentHTML := markup.Render(commentBody)
 	create := func(n, campaignIdx int, at time.Time) (*idea.Idea, error) {
 		q := questions[campaignIdx][n%4]
 		i := &idea.Idea{CampaignID: q.CampaignID, QuestionID: q.ID, AuthorPersonID: members[n%len(members)].PersonID,
-			Title: fmt.Sprintf("Bench idea %d", n), Body: "An idea of the load benchmark, with a body of a realistic length. " +
-				"It says what the member would like, why, and for whom; sometimes with a link.",
+			Title: fmt.Sprintf("Bench idea %d", n), Body: ideaBody, BodyHTML: ideaHTML,
 			Tags: []string{"bench"}, Status: idea.Statuses[n%len(idea.Statuses)], CreatedAt: at, UpdatedAt: at}
 		return i, ideas.CreateIdea(ctx, i, idea.Weight(at))
 	}
@@ -104,7 +112,7 @@ func seedIdeas(ctx context.Context, db *sqlstore.DB, sz size, seed *seeded) erro
 		var last int64
 		for k := range commentsPerIdea {
 			c := &idea.Comment{IdeaID: ids[n], AuthorPersonID: members[(n+k)%len(members)].PersonID,
-				Body: "A comment of the load benchmark, answering the idea or another comment in a sentence or two.", CreatedAt: now, UpdatedAt: now}
+				Body: commentBody, BodyHTML: commentHTML, CreatedAt: now, UpdatedAt: now}
 			if k%3 == 2 {
 				c.ParentID = last
 			}

@@ -31,10 +31,12 @@ import (
 	"github.com/samtal-dev/samtal/idea"
 	"github.com/samtal-dev/samtal/jobs"
 	"github.com/samtal-dev/samtal/mail"
+	"github.com/samtal-dev/samtal/markup"
 	"github.com/samtal-dev/samtal/moderation"
 	"github.com/samtal-dev/samtal/notify"
 	"github.com/samtal-dev/samtal/outbox"
 	"github.com/samtal-dev/samtal/sqlstore"
+	"github.com/samtal-dev/samtal/upload"
 	"github.com/samtal-dev/samtal/web"
 )
 
@@ -188,7 +190,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		queue := app.notify.Queue
 		app.notify.Queue = nil
 		signins, err := demo.Seed(ctx, demo.Deps{
-			Accounts: app.accounts, Campaigns: app.campaigns, Ideas: app.ideas, Persons: sqlstore.NewPersons(app.db),
+			Accounts: app.accounts, Campaigns: app.campaigns, Ideas: app.ideas, Persons: sqlstore.NewPersons(app.db), Uploads: app.uploads,
 			Setting: app.db.Setting, SetSetting: app.db.SetSetting,
 			Moderation: app.moderation,
 		})
@@ -252,6 +254,7 @@ type app struct {
 	catalog   *i18n.Catalog
 	accounts  *account.Service
 	campaigns *campaign.Service
+	uploads   *upload.Service
 	ideas     *idea.Service
 	outbox    *outbox.Service
 	notify    *notify.Service
@@ -289,6 +292,14 @@ func open(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 	} else if n > 0 {
 		log.Info("gave accounts their @handles", "accounts", n)
 	}
+	// Texts written before HTML was stored get theirs once, here, so that
+	// no page ever renders Markdown (docs/design.md).
+	if n, err := db.BackfillHTML(ctx, markup.Render); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("render stored texts: %w", err)
+	} else if n > 0 {
+		log.Info("rendered the HTML of stored texts", "rows", n)
+	}
 	if a.catalog, err = i18n.Load(); err != nil {
 		db.Close()
 		return nil, err
@@ -325,6 +336,7 @@ func open(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 		Mailer: a.outbox, Translator: a.catalog, BaseURL: a.baseURL, Log: log,
 	}
 	a.ideas.Events = a.notify
+	a.uploads = &upload.Service{Store: sqlstore.NewUploads(db), Limiter: sqlstore.NewLimiter(db)}
 	idempotency := sqlstore.NewIdempotency(db)
 	maintenance := func(ctx context.Context, now time.Time) error {
 		return errors.Join(accounts.DeleteExpired(ctx, now), idempotency.DeleteExpired(ctx, now))
@@ -343,6 +355,7 @@ func open(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 		Idempotency: idempotency,
 		Moderation:  a.moderation,
 		Notify:      a.notify,
+		Uploads:     a.uploads,
 	})
 	if err != nil {
 		db.Close()
