@@ -69,6 +69,8 @@ type Patch struct {
 	StartsAt   *time.Time
 	EndsAt     *time.Time
 	CoverKey   *string
+	// HoldFirstPosts holds newcomers' first ideas and comments for review.
+	HoldFirstPosts *bool
 }
 
 // Apply returns a copy of c with p applied.
@@ -82,6 +84,7 @@ func (p Patch) Apply(c Campaign) *Campaign {
 	set(&c.StartsAt, p.StartsAt)
 	set(&c.EndsAt, p.EndsAt)
 	set(&c.CoverKey, p.CoverKey)
+	set(&c.HoldFirstPosts, p.HoldFirstPosts)
 	return &c
 }
 
@@ -117,6 +120,7 @@ func auditView(c *Campaign) map[string]any {
 	return map[string]any{
 		"slug": c.Slug, "title": c.Title, "brief": c.Brief, "visibility": c.Visibility, "languages": c.Languages,
 		"vote_budget": c.VoteBudget, "starts_at": c.StartsAt, "ends_at": c.EndsAt, "cover": c.CoverKey,
+		"hold_first_posts": c.HoldFirstPosts,
 	}
 }
 

@@ -24,9 +24,9 @@ func (s *Campaigns) UpdateCampaign(ctx context.Context, c *campaign.Campaign, e 
 	return s.db.tx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx,
 			`UPDATE campaigns SET slug = $1, title = $2, brief = $3, brief_html = $4, visibility = $5, languages = $6,
-			 vote_budget = $7, starts_at = $8, ends_at = $9, cover_key = $10 WHERE id = $11`,
+			 vote_budget = $7, starts_at = $8, ends_at = $9, cover_key = $10, hold_first_posts = $12 WHERE id = $11`,
 			c.Slug, c.Title, c.Brief, c.BriefHTML, c.Visibility, strings.Join(c.Languages, ","), c.VoteBudget,
-			nullMS(c.StartsAt), nullMS(c.EndsAt), nullString(c.CoverKey), c.ID)
+			nullMS(c.StartsAt), nullMS(c.EndsAt), nullString(c.CoverKey), c.ID, c.HoldFirstPosts)
 		if isUniqueViolation(err) {
 			return &samtal.Error{Code: samtal.ECONFLICT, Message: "error.slug_taken", Field: "slug"}
 		} else if err != nil {

@@ -55,7 +55,7 @@ func dateOut(t time.Time, endOfDay bool) string {
 
 // campaignFormFields are the fields of the campaign form; a new setting is
 // one more name here and one line in formPatch.
-var campaignFormFields = []string{"title", "slug", "brief", "visibility", "starts_at", "ends_at", "vote_budget", "questions"}
+var campaignFormFields = []string{"title", "slug", "brief", "visibility", "starts_at", "ends_at", "vote_budget", "hold_first_posts", "questions"}
 
 // formPatch reads the campaign form into a patch. The cover comes as a
 // file; an empty file field keeps the cover.
@@ -72,6 +72,8 @@ func (s *Server) formPatch(r *http.Request) (campaign.Patch, error) {
 		}
 	}
 	p.VoteBudget = &budget
+	hold := f.Get("hold_first_posts") == "on"
+	p.HoldFirstPosts = &hold
 	var err error
 	if p.StartsAt, err = dateIn(f.Get("starts_at"), "starts_at", false); err != nil {
 		return p, err
@@ -120,6 +122,9 @@ func (s *Server) campaignFormView(r *http.Request, c *campaign.Campaign) (*view,
 		v.Form["title"], v.Form["slug"], v.Form["brief"], v.Form["visibility"] = c.Title, c.Slug, c.Brief, c.Visibility
 		v.Form["starts_at"], v.Form["ends_at"] = dateOut(c.StartsAt, false), dateOut(c.EndsAt, true)
 		v.Form["vote_budget"] = strconv.Itoa(c.VoteBudget)
+		if c.HoldFirstPosts {
+			v.Form["hold_first_posts"] = "on"
+		}
 		for _, l := range c.Languages {
 			d.Langs[l] = true
 		}

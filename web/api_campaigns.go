@@ -24,20 +24,23 @@ type apiQuestion struct {
 // apiCampaign is a campaign as the API shows it: brief is the Markdown
 // source, brief_html what pages show.
 type apiCampaign struct {
-	ID         string        `json:"id"`
-	Slug       string        `json:"slug"`
-	Title      string        `json:"title"`
-	Brief      string        `json:"brief"`
-	BriefHTML  string        `json:"brief_html"`
-	Visibility string        `json:"visibility"`
-	StartsAt   string        `json:"starts_at"`
-	EndsAt     string        `json:"ends_at"`
-	VoteBudget int           `json:"vote_budget"`
-	Languages  []string      `json:"languages"`
-	Cover      string        `json:"cover"`
-	CoverURL   string        `json:"cover_url"`
-	Questions  []apiQuestion `json:"questions"`
-	CreatedAt  string        `json:"created_at"`
+	ID         string   `json:"id"`
+	Slug       string   `json:"slug"`
+	Title      string   `json:"title"`
+	Brief      string   `json:"brief"`
+	BriefHTML  string   `json:"brief_html"`
+	Visibility string   `json:"visibility"`
+	StartsAt   string   `json:"starts_at"`
+	EndsAt     string   `json:"ends_at"`
+	VoteBudget int      `json:"vote_budget"`
+	Languages  []string `json:"languages"`
+	Cover      string   `json:"cover"`
+	CoverURL   string   `json:"cover_url"`
+	// HoldFirstPosts: newcomers' first ideas and comments wait for a
+	// moderator.
+	HoldFirstPosts bool          `json:"hold_first_posts"`
+	Questions      []apiQuestion `json:"questions"`
+	CreatedAt      string        `json:"created_at"`
 }
 
 func apiTime(t time.Time) string {
@@ -55,7 +58,7 @@ func toAPICampaign(c *campaign.Campaign) apiCampaign {
 	out := apiCampaign{
 		ID: apiID(c.ID), Slug: c.Slug, Title: c.Title, Brief: c.Brief, BriefHTML: c.BriefHTML, Visibility: c.Visibility,
 		StartsAt: apiTime(c.StartsAt), EndsAt: apiTime(c.EndsAt), VoteBudget: c.VoteBudget, Languages: c.Languages,
-		Cover: c.CoverKey, CoverURL: c.CoverURL(), Questions: make([]apiQuestion, len(c.Questions)), CreatedAt: apiTime(c.CreatedAt),
+		Cover: c.CoverKey, CoverURL: c.CoverURL(), HoldFirstPosts: c.HoldFirstPosts, Questions: make([]apiQuestion, len(c.Questions)), CreatedAt: apiTime(c.CreatedAt),
 	}
 	if out.Languages == nil {
 		out.Languages = []string{}
@@ -70,16 +73,17 @@ func toAPICampaign(c *campaign.Campaign) apiCampaign {
 // as they are (PATCH) or take their zero value (POST). A new setting is one
 // more field here and one line in patch.
 type apiCampaignIn struct {
-	Slug       *string   `json:"slug"`
-	Title      *string   `json:"title"`
-	Brief      *string   `json:"brief"`
-	Visibility *string   `json:"visibility"`
-	StartsAt   *string   `json:"starts_at"`
-	EndsAt     *string   `json:"ends_at"`
-	VoteBudget *int      `json:"vote_budget"`
-	Languages  *[]string `json:"languages"`
-	Cover      *string   `json:"cover"`
-	Questions  []apiQIn  `json:"questions"`
+	Slug           *string   `json:"slug"`
+	Title          *string   `json:"title"`
+	Brief          *string   `json:"brief"`
+	Visibility     *string   `json:"visibility"`
+	StartsAt       *string   `json:"starts_at"`
+	EndsAt         *string   `json:"ends_at"`
+	VoteBudget     *int      `json:"vote_budget"`
+	Languages      *[]string `json:"languages"`
+	Cover          *string   `json:"cover"`
+	HoldFirstPosts *bool     `json:"hold_first_posts"`
+	Questions      []apiQIn  `json:"questions"`
 }
 
 type apiQIn struct {
@@ -105,7 +109,7 @@ func apiTimeIn(v *string, field string) (*time.Time, error) {
 // patch turns the body into a campaign.Patch.
 func (in *apiCampaignIn) patch() (campaign.Patch, error) {
 	p := campaign.Patch{Title: in.Title, Slug: in.Slug, Brief: in.Brief, Visibility: in.Visibility,
-		Languages: in.Languages, VoteBudget: in.VoteBudget, CoverKey: in.Cover}
+		Languages: in.Languages, VoteBudget: in.VoteBudget, CoverKey: in.Cover, HoldFirstPosts: in.HoldFirstPosts}
 	var err error
 	if p.StartsAt, err = apiTimeIn(in.StartsAt, "starts_at"); err != nil {
 		return p, err

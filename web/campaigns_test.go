@@ -10,6 +10,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -137,6 +138,14 @@ func TestCampaignAPI(t *testing.T) {
 			}
 			if n := auditCount(t, h, "campaign.update"); n != 1 {
 				t.Errorf("audit campaign.update = %d", n)
+			}
+			// Holding newcomers' first posts is one more setting of a change.
+			res = h.apiJSON("PATCH", "/api/v1/campaigns/"+c.ID, mod, `{"hold_first_posts":true}`)
+			if res.StatusCode != 200 || !strings.Contains(res.body, `"hold_first_posts":true`) || !strings.Contains(res.body, `"title":"The new sofa"`) {
+				t.Errorf("patch hold_first_posts: %d %s", res.StatusCode, res.body)
+			}
+			if got, err := h.srv.Campaigns.GetByID(cli(), mustID(t, c.ID)); err != nil || !got.HoldFirstPosts {
+				t.Errorf("stored hold_first_posts: %+v %v", got, err)
 			}
 			// Members-only now: visitors do not see it, members do.
 			if res := h.api("GET", "/api/v1/campaigns/"+c.ID, ""); res.StatusCode != 404 {
@@ -275,7 +284,7 @@ func TestCampaignPages(t *testing.T) {
 	}
 	form := url.Values{"title": {"Kitchen"}, "slug": {"kitchen"}, "brief": {"Tell us **everything**."}, "visibility": {"public"},
 		"languages": {"en", "de"}, "starts_at": {"2026-01-01"}, "ends_at": {"2030-12-31"}, "vote_budget": {"0"},
-		"questions": {"What do you cook?\nWhat is missing?\n\nWhere do you eat?"}}
+		"hold_first_posts": {"on"}, "questions": {"What do you cook?\nWhat is missing?\n\nWhere do you eat?"}}
 	// Refusals first: each keeps the form and stores nothing.
 	for field, bad := range map[string]url.Values{
 		"title":       {"title": {""}},
@@ -308,7 +317,7 @@ func TestCampaignPages(t *testing.T) {
 	}
 	c, err := h.srv.Campaigns.Get(cli(), "kitchen")
 	if err != nil || len(c.Questions) != 3 || c.Questions[2].Text != "Where do you eat?" || c.BriefHTML != "<p>Tell us <strong>everything</strong>.</p>" ||
-		len(c.Languages) != 2 || c.EndsAt.Format("2006-01-02") != "2031-01-01" {
+		len(c.Languages) != 2 || c.EndsAt.Format("2006-01-02") != "2031-01-01" || !c.HoldFirstPosts {
 		t.Fatalf("created: %+v %v", c, err)
 	}
 	mod.get("/admin/campaigns/new")
@@ -317,7 +326,8 @@ func TestCampaignPages(t *testing.T) {
 	}
 	base := "/admin/campaigns/" + apiID(c.ID)
 	edit := mod.get(base)
-	if !strings.Contains(edit.body, `value="2030-12-31"`) || !strings.Contains(edit.body, "Tell us **everything**.") {
+	if !strings.Contains(edit.body, `value="2030-12-31"`) || !strings.Contains(edit.body, "Tell us **everything**.") ||
+		!strings.Contains(edit.body, `name="hold_first_posts" checked`) {
 		t.Errorf("edit form not filled")
 	}
 	// Move the third question up, remove the first.
@@ -512,4 +522,14 @@ func TestUploads(t *testing.T) {
 			}
 		})
 	}
+}
+
+// mustID reads an API id.
+func mustID(t *testing.T, id string) int64 {
+	t.Helper()
+	n, err := strconv.ParseInt(id, 10, 64)
+	if err != nil {
+		t.Fatalf("id %q: %v", id, err)
+	}
+	return n
 }
