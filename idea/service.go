@@ -218,7 +218,7 @@ func (s *Service) withCampaign(ctx context.Context, id int64) (*Idea, *campaign.
 		return nil, nil, errNotFound
 	}
 	if i.Deleted && !a.Can(samtal.PermModerate) {
-		i.Title, i.Body, i.Tags = "", "", nil
+		i.Title, i.Body, i.BodyHTML, i.Tags, i.Images = "", "", "", nil, nil
 	}
 	return i, c, nil
 }

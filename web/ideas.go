@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/samtal-dev/samtal"
 	"github.com/samtal-dev/samtal/campaign"
@@ -241,23 +242,12 @@ func (s *Server) ideaView(r *http.Request) (*view, error) {
 	if err != nil {
 		return nil, err
 	}
-	i, err := s.Ideas.Get(ctx, id)
+	page, err := s.Ideas.Page(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	c, err := s.Campaigns.GetByID(ctx, i.CampaignID)
-	if err != nil {
-		return nil, err
-	}
-	history, err := s.Ideas.History(ctx, id)
-	if err != nil {
-		return nil, err
-	}
+	i, c, history, comments := page.Idea, page.Campaign, page.History, page.Comments
 	left, err := s.Ideas.VotesLeft(ctx, c)
-	if err != nil {
-		return nil, err
-	}
-	comments, err := s.Ideas.Comments(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -269,9 +259,16 @@ func (s *Server) ideaView(r *http.Request) (*view, error) {
 			return nil, err
 		}
 	}
-	d := &ideaData{Idea: i, Campaign: c, History: history, Comments: commentItems(actor, comments, edits), Open: s.Ideas.Open(c), VotesLeft: left, Statuses: idea.Statuses}
+	d := &ideaData{Idea: i, Campaign: c, History: history, Open: s.Ideas.Open(c), VotesLeft: left, Statuses: idea.Statuses}
 	// Held, hidden and deleted ideas take no votes and no comments.
 	d.Open = d.Open && i.Moderation == idea.ModVisible && !i.Deleted
+	lang := stateOf(r).lang
+	texts := commentTexts{
+		Deleted: s.Catalog.T(lang, "comment.deleted", nil), Hidden: s.Catalog.T(lang, "comment.hidden", nil),
+		Edited: s.Catalog.T(lang, "comment.edited", nil),
+		Date:   func(t time.Time) string { return s.Catalog.FormatDate(lang, t) },
+	}
+	d.Comments = commentItems(actor, comments, edits, texts, i.Moderation == idea.ModVisible && !i.Deleted)
 	d.BodyHTML = template.HTML(i.BodyHTML)
 	if q := questionOf(c, i.QuestionID); q != nil {
 		d.Question = q.Text

@@ -126,7 +126,7 @@ func TestModerationViaAPI(t *testing.T) {
 			}
 			var thread apiList[apiComment]
 			json.Unmarshal([]byte(h.api("GET", one+"/comments", ada).body), &thread)
-			if len(thread.Items) != 2 || thread.Items[0].Body != "" || thread.Items[0].Moderation != "hidden" || thread.Items[0].ModerationReason != "" {
+			if len(thread.Items) != 2 || thread.Items[0].Body != "" || thread.Items[0].BodyHTML != "" || thread.Items[0].Moderation != "hidden" || thread.Items[0].ModerationReason != "" {
 				t.Errorf("other member's thread: %+v", thread.Items)
 			}
 			if res := h.api("GET", "/api/v1/comments/"+com.ID, bo); !strings.Contains(res.body, "cheap pills") || !strings.Contains(res.body, "Advertising.") {
@@ -139,7 +139,7 @@ func TestModerationViaAPI(t *testing.T) {
 				t.Fatalf("delete: %d %s", res.StatusCode, res.body)
 			}
 			wantAPIError(t, ideaAPI(h, "DELETE", one, ada, nil), 404, samtal.ENOTFOUND, "")
-			if res := h.api("GET", one, bo); !strings.Contains(res.body, `"deleted":true`) || strings.Contains(res.body, "Blue sofa") {
+			if res := h.api("GET", one, bo); !strings.Contains(res.body, `"deleted":true`) || strings.Contains(res.body, "Blue sofa") || !strings.Contains(res.body, `"body_html":""`) {
 				t.Errorf("deleted idea: %s", res.body)
 			}
 			if strings.Contains(h.api("GET", list, mod).body, `"id":"`+fmt.Sprint(i.ID)+`"`) {
