@@ -51,34 +51,10 @@ func TestBrowserJourney(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	// The browser. Deferred cancels run before t.Cleanup, so the browser has
-	// exited before the server stops and before the profile folder goes.
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(chrome),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-quic", true),
-		chromedp.UserDataDir(t.TempDir()),
-	)
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
-	defer cancelAlloc()
-	bctx, cancelBrowser := chromedp.NewContext(allocCtx)
-	defer cancelBrowser()
-
-	rec := &recorder{}
-	if err := chromedp.Listen(bctx, rec.event); err != nil {
-		t.Fatalf("start browser %s: %v", chrome, err)
-	}
-	if err := chromedp.Do(bctx, chromedp.EmulateViewport(390, 844,
-		chromedp.EmulateScale(3), chromedp.EmulateMobile, chromedp.EmulatePortrait, chromedp.EmulateTouch)); err != nil {
-		t.Fatalf("phone viewport: %v", err)
-	}
+	// Deferred calls run before t.Cleanup, so the browser has exited before
+	// the server stops and before the profile folder goes.
+	bctx, rec, stop := startPhoneBrowser(t, ctx, chrome)
+	defer stop()
 	b := &browser{t: t, ctx: bctx, base: base, cat: cat}
 
 	// 1. The home page, in the browser's own language.
@@ -343,6 +319,39 @@ func apiMe(t *testing.T, ctx context.Context, base, token string) map[string]any
 		t.Fatalf("4 API token: GET /api/v1/me: %v: %s", err, body)
 	}
 	return me
+}
+
+// startPhoneBrowser starts a headless Chromium with a phone-sized screen and
+// a recorder of its requests and console; stop ends it.
+func startPhoneBrowser(t *testing.T, ctx context.Context, chrome string) (context.Context, *recorder, func()) {
+	t.Helper()
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(chrome),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.UserDataDir(t.TempDir()),
+	)
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
+	bctx, cancelBrowser := chromedp.NewContext(allocCtx)
+	stop := func() { cancelBrowser(); cancelAlloc() }
+	rec := &recorder{}
+	if err := chromedp.Listen(bctx, rec.event); err != nil {
+		stop()
+		t.Fatalf("start browser %s: %v", chrome, err)
+	}
+	if err := chromedp.Do(bctx, chromedp.EmulateViewport(390, 844,
+		chromedp.EmulateScale(3), chromedp.EmulateMobile, chromedp.EmulatePortrait, chromedp.EmulateTouch)); err != nil {
+		stop()
+		t.Fatalf("phone viewport: %v", err)
+	}
+	return bctx, rec, stop
 }
 
 // browser drives one tab; every failure names its step.
