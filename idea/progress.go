@@ -90,6 +90,9 @@ func (s *Service) Roadmap(ctx context.Context, campaignID int64) ([]RoadmapColum
 		if _, err := s.Campaigns.GetByID(ctx, campaignID); err != nil {
 			return nil, err
 		}
+		// The campaign check decided: an invited member sees an invited
+		// campaign's roadmap.
+		f.Visibilities = campaign.Visibilities
 	}
 	items, err := s.Progress.Roadmap(ctx, f)
 	if err != nil {

@@ -343,6 +343,46 @@ func TestRoadmapAndContributions(t *testing.T) {
 			if res := visitor.get("/me/contributions"); res.StatusCode != http.StatusSeeOther {
 				t.Errorf("visitor contributions: %d", res.StatusCode)
 			}
+
+			// The same through the API, with the same rules.
+			annTok := h.token("ann@example.org")
+			var road apiList[apiRoadmapColumn]
+			json.Unmarshal([]byte(h.api("GET", "/api/v1/roadmap", "").body), &road)
+			titles := map[string]string{}
+			for _, col := range road.Items {
+				for _, it := range col.Ideas {
+					titles[it.Title] = col.Status
+				}
+			}
+			if titles["Done lamps"] != idea.Done || titles["Declined forum"] != idea.Declined || titles["Club evening"] != "" || titles["Invited only"] != "" {
+				t.Errorf("visitor's API roadmap: %v", titles)
+			}
+			if res := h.api("GET", fmt.Sprintf("/api/v1/roadmap?campaign_id=%d", mem.ID), annTok); !strings.Contains(res.body, "Club evening") || strings.Contains(res.body, "Done lamps") {
+				t.Errorf("member's API roadmap of the club: %s", res.body)
+			}
+			wantAPIError(t, h.api("GET", fmt.Sprintf("/api/v1/roadmap?campaign_id=%d", mem.ID), ""), 404, samtal.ENOTFOUND, "")
+			wantAPIError(t, h.api("GET", "/api/v1/roadmap?campaign_id=x", ""), 422, samtal.EINVALID, "campaign_id")
+			wantAPIError(t, h.api("GET", "/api/v1/me/contributions", ""), 401, samtal.EUNAUTHORIZED, "")
+			var mine apiList[apiContribution]
+			json.Unmarshal([]byte(h.api("GET", "/api/v1/me/contributions?limit=2", annTok).body), &mine)
+			if len(mine.Items) != 2 || mine.Next != "2" {
+				t.Fatalf("first page of contributions: %+v", mine)
+			}
+			var rest apiList[apiContribution]
+			json.Unmarshal([]byte(h.api("GET", "/api/v1/me/contributions?limit=100&cursor="+mine.Next, annTok).body), &rest)
+			got := map[string]apiContribution{}
+			for _, c := range append(mine.Items, rest.Items...) {
+				got[c.Title] = c
+			}
+			if c := got["Club evening"]; !c.Commented || c.Posted || len(c.Changes) != 1 || c.Changes[0].Note != "Building it" {
+				t.Errorf("API contribution Club evening: %+v", c)
+			}
+			if c := got["Planned cushions"]; !c.Posted || c.MergedInto != fmt.Sprint(done.ID) {
+				t.Errorf("API contribution Planned cushions: %+v", c)
+			}
+			if _, ok := got["Still open"]; ok || len(got) != 4 || rest.Next != "" {
+				t.Errorf("API contributions: %d items, next %q", len(got), rest.Next)
+			}
 		})
 	}
 }

@@ -96,6 +96,8 @@ func (s *Server) routes() []route {
 		{"POST", "/api/v1/comments/{id}/replies", apiRoute, samtal.PermContribute, s.apiReply},
 		{"POST", "/api/v1/ideas/{id}/merge", apiRoute, samtal.PermModerate, s.apiMergeIdea},
 		{"POST", "/api/v1/merges/{id}/undo", apiRoute, samtal.PermModerate, s.apiUndoMerge},
+		{"GET", "/api/v1/roadmap", apiRoute, anyone, s.apiRoadmap},
+		{"GET", "/api/v1/me/contributions", apiRoute, samtal.PermContribute, s.apiContributions},
 		{"GET", "/api/v1/ideas/{id}/notes", apiRoute, idea.PermStaffNotes, s.apiNotes},
 		{"POST", "/api/v1/ideas/{id}/notes", apiRoute, idea.PermStaffNotes, s.apiCreateNote},
 
