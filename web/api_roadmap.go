@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"strconv"
 	"time"
-
 )
 
 // The roadmap and "what became of my ideas and votes" in the API, with the
@@ -104,4 +103,3 @@ func (s *Server) apiContributions(w http.ResponseWriter, r *http.Request) {
 	}
 	writeJSON(w, http.StatusOK, out)
 }
-
