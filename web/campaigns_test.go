@@ -231,8 +231,15 @@ func TestInvitedCampaign(t *testing.T) {
 			}
 			var i apiIdea
 			json.Unmarshal([]byte(res.body), &i)
+			if err := h.srv.Ideas.SetStatus(cli(), mustID(t, i.ID), "planned", "Soon"); err != nil {
+				t.Fatal(err)
+			}
+			if res := in.get("/campaigns/inner/roadmap"); res.StatusCode != 200 || !strings.Contains(res.body, "Psst") {
+				t.Errorf("invited member's roadmap of the campaign: %d", res.StatusCode)
+			}
 
 			for name, status := range map[string]int{
+				"roadmap":    out.get("/campaigns/inner/roadmap").StatusCode,
 				"page":       out.get("/campaigns/inner").StatusCode,
 				"idea page":  out.get("/ideas/" + i.ID).StatusCode,
 				"visitor":    h.client().get("/campaigns/inner").StatusCode,
