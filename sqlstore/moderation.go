@@ -143,7 +143,7 @@ func (s *Moderation) Queue(ctx context.Context, limit, offset int) ([]moderation
 	}
 	for kind, list := range ids {
 		in, args := inList(list, 0)
-		rows, err := s.db.read.QueryContext(ctx, detail[kind]+in, args...)
+		rows, err := s.db.readOnce(ctx, detail[kind]+in, args...)
 		if err != nil {
 			return nil, fmt.Errorf("queue items: %w", err)
 		}
@@ -164,7 +164,7 @@ func (s *Moderation) Queue(ctx context.Context, limit, offset int) ([]moderation
 			return nil, err
 		}
 		in, args = inList(list, 1)
-		rows, err = s.db.read.QueryContext(ctx, `SELECT target_id, reason, text FROM reports
+		rows, err = s.db.readOnce(ctx, `SELECT target_id, reason, text FROM reports
 			WHERE status = 'open' AND target_kind = $1 AND target_id IN `+in+` ORDER BY id`, append([]any{kind}, args...)...)
 		if err != nil {
 			return nil, fmt.Errorf("queue reports: %w", err)

@@ -116,7 +116,7 @@ func (s *Notifications) Recipients(ctx context.Context, personIDs []int64) ([]no
 	for i, id := range personIDs {
 		args[i] = id
 	}
-	return scanRecipients(s.db.read.QueryContext(ctx, `SELECT `+recipientColumns+` FROM accounts a
+	return scanRecipients(s.db.readOnce(ctx, `SELECT `+recipientColumns+` FROM accounts a
 		JOIN persons p ON p.id = a.person_id WHERE a.person_id IN (`+placeholders(1, len(args))+`) ORDER BY a.person_id`, args...))
 }
 
@@ -129,7 +129,7 @@ func (s *Notifications) RecipientsByHandle(ctx context.Context, handles []string
 	for i, h := range handles {
 		args[i] = h
 	}
-	return scanRecipients(s.db.read.QueryContext(ctx, `SELECT `+recipientColumns+` FROM accounts a
+	return scanRecipients(s.db.readOnce(ctx, `SELECT `+recipientColumns+` FROM accounts a
 		JOIN persons p ON p.id = a.person_id WHERE a.handle IN (`+placeholders(1, len(args))+`) ORDER BY a.person_id`, args...))
 }
 

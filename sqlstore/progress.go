@@ -116,7 +116,7 @@ func (s *Ideas) Contributions(ctx context.Context, personID int64, visibilities 
 		ph[i], args[i] = fmt.Sprintf("$%d", i+1), c.IdeaID
 	}
 	// The IN list changes with the page, so this text is not kept prepared.
-	crows, err := s.db.read.QueryContext(ctx, `SELECT s.idea_id, s.status, s.note, COALESCE(p.name, ''), s.at
+	crows, err := s.db.readOnce(ctx, `SELECT s.idea_id, s.status, s.note, COALESCE(p.name, ''), s.at
 		FROM idea_status_changes s LEFT JOIN persons p ON p.id = s.actor_person_id
 		WHERE s.idea_id IN (`+strings.Join(ph, ", ")+`) ORDER BY s.id DESC`, args...)
 	if err != nil {

@@ -19,6 +19,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -60,7 +61,13 @@ type DB struct {
 	// costs more than running it on SQLite, and the hot paths (session and
 	// token lookups) run on every request.
 	stmts sync.Map
+	// reads counts the statements run through readRow and readRows, which
+	// every page's reads use, so that a test can see a query per item.
+	reads atomic.Int64
 }
+
+// Reads returns how many read statements the store ran so far.
+func (db *DB) Reads() int64 { return db.reads.Load() }
 
 // IsPostgresURL reports whether u names a PostgreSQL database.
 func IsPostgresURL(u string) bool {
@@ -234,6 +241,7 @@ func (db *DB) readRow(ctx context.Context, q string, args ...any) (*sql.Row, err
 	if err != nil {
 		return nil, err
 	}
+	db.reads.Add(1)
 	return st.QueryRowContext(ctx, args...), nil
 }
 
@@ -244,7 +252,15 @@ func (db *DB) readRows(ctx context.Context, q string, args ...any) (*sql.Rows, e
 	if err != nil {
 		return nil, err
 	}
+	db.reads.Add(1)
 	return st.QueryContext(ctx, args...)
+}
+
+// readOnce runs a read whose text varies (an IN list of a page's ids), so
+// it is not worth preparing and keeping.
+func (db *DB) readOnce(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	db.reads.Add(1)
+	return db.read.QueryContext(ctx, q, args...)
 }
 
 // prepared returns the read pool's prepared statement for q.
