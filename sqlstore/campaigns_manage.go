@@ -227,17 +227,7 @@ func (s *Campaigns) Invites(ctx context.Context, campaignID int64) ([]campaign.I
 
 // UploadOwner implements campaign.Store.
 func (s *Campaigns) UploadOwner(ctx context.Context, key string) (int64, error) {
-	row, err := s.db.readRow(ctx, `SELECT owner_person_id FROM uploads WHERE key = $1`, key)
-	if err != nil {
-		return 0, err
-	}
-	var id int64
-	if err := row.Scan(&id); errors.Is(err, sql.ErrNoRows) {
-		return 0, errNotFound
-	} else if err != nil {
-		return 0, err
-	}
-	return id, nil
+	return s.db.readID(ctx, `SELECT owner_person_id FROM uploads WHERE key = $1`, key)
 }
 
 var _ campaign.Store = (*Campaigns)(nil)

@@ -255,17 +255,7 @@ func (s *Ideas) StatusChanges(ctx context.Context, ideaID int64) ([]idea.StatusC
 
 // CampaignOfQuestion implements idea.Store.
 func (s *Ideas) CampaignOfQuestion(ctx context.Context, questionID int64) (int64, error) {
-	row, err := s.db.readRow(ctx, `SELECT campaign_id FROM questions WHERE id = $1`, questionID)
-	if err != nil {
-		return 0, err
-	}
-	var id int64
-	if err := row.Scan(&id); errors.Is(err, sql.ErrNoRows) {
-		return 0, errNotFound
-	} else if err != nil {
-		return 0, err
-	}
-	return id, nil
+	return s.db.readID(ctx, `SELECT campaign_id FROM questions WHERE id = $1`, questionID)
 }
 
 // ImportedVote is one vote brought in from elsewhere (an import from another

@@ -256,6 +256,21 @@ func (db *DB) readRows(ctx context.Context, q string, args ...any) (*sql.Rows, e
 	return st.QueryContext(ctx, args...)
 }
 
+// readID runs a one-row read of one integer (an id); ENOTFOUND without a row.
+func (db *DB) readID(ctx context.Context, q string, args ...any) (int64, error) {
+	row, err := db.readRow(ctx, q, args...)
+	if err != nil {
+		return 0, err
+	}
+	var id int64
+	if err := row.Scan(&id); errors.Is(err, sql.ErrNoRows) {
+		return 0, errNotFound
+	} else if err != nil {
+		return 0, err
+	}
+	return id, nil
+}
+
 // readOnce runs a read whose text varies (an IN list of a page's ids), so
 // it is not worth preparing and keeping.
 func (db *DB) readOnce(ctx context.Context, q string, args ...any) (*sql.Rows, error) {

@@ -55,11 +55,7 @@ func (s *Server) apiComments(w http.ResponseWriter, r *http.Request) {
 		s.apiFail(w, r, err)
 		return
 	}
-	out := apiList[apiComment]{Items: make([]apiComment, 0, len(list))}
-	for k := range list {
-		out.Items = append(out.Items, toAPIComment(&list[k]))
-	}
-	writeJSON(w, http.StatusOK, out)
+	writeJSON(w, http.StatusOK, apiItems(list, toAPIComment))
 }
 
 // apiCreateComment comments on an idea, or replies with parent_id.

@@ -80,6 +80,15 @@ type apiList[T any] struct {
 	Next  string `json:"next"`
 }
 
+// apiItems turns a whole list into an API list (no next page).
+func apiItems[T, U any](list []T, to func(*T) U) apiList[U] {
+	out := apiList[U]{Items: make([]U, 0, len(list))}
+	for k := range list {
+		out.Items = append(out.Items, to(&list[k]))
+	}
+	return out
+}
+
 // apiQueryID reads an id filter: empty is 0, anything but a positive number
 // is an invalid field.
 func apiQueryID(r *http.Request, field string) (int64, error) {

@@ -40,11 +40,7 @@ func (s *Server) apiNotes(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	// An idea has few notes: one page holds them all.
-	out := apiList[apiNote]{Items: make([]apiNote, 0, len(list))}
-	for k := range list {
-		out.Items = append(out.Items, toAPINote(&list[k]))
-	}
-	writeJSON(w, http.StatusOK, out)
+	writeJSON(w, http.StatusOK, apiItems(list, toAPINote))
 }
 
 func (s *Server) apiCreateNote(w http.ResponseWriter, r *http.Request) {
