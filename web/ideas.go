@@ -231,6 +231,8 @@ type ideaData struct {
 	Following bool // whether the viewer follows the idea
 	// BodyHTML is the idea's stored, sanitised HTML (see markup).
 	BodyHTML template.HTML
+	// ReplyTo names the author of the comment the form answers (?reply=).
+	ReplyTo string
 }
 
 // CanVote reports whether a vote button makes sense now.
@@ -269,6 +271,9 @@ func (s *Server) ideaView(r *http.Request) (*view, error) {
 		Date:   func(t time.Time) string { return s.Catalog.FormatDate(lang, t) },
 	}
 	d.Comments = commentItems(actor, comments, edits, texts, i.Moderation == idea.ModVisible && !i.Deleted)
+	// Every reply link leads to the page's one comment form, which then
+	// answers that comment: one form instead of one per comment.
+	replyTo := r.URL.Query().Get("reply")
 	d.BodyHTML = template.HTML(i.BodyHTML)
 	if q := questionOf(c, i.QuestionID); q != nil {
 		d.Question = q.Text
@@ -283,6 +288,13 @@ func (s *Server) ideaView(r *http.Request) (*view, error) {
 	}
 	v := s.view(r, "idea.title")
 	v.Data = d
+	if replyTo != "" {
+		for _, c := range d.Comments {
+			if strconv.FormatInt(c.ID, 10) == replyTo && c.CanReply {
+				v.Form["parent_id"], d.ReplyTo = replyTo, c.AuthorName
+			}
+		}
+	}
 	v.Form["status"] = i.Status
 	return v, nil
 }

@@ -195,6 +195,58 @@ func (s *Server) reportCreate(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, withFlash(s.ideaOfTarget(r, target), "flash.reported"), http.StatusSeeOther)
 }
 
+// reportNewData is what report_new.html shows.
+type reportNewData struct {
+	Box     reportBox
+	Back    string
+	Excerpt string
+}
+
+// reportForm shows the report form for one comment or idea on a page of
+// its own: the idea page links to it instead of carrying a form for every
+// comment.
+func (s *Server) reportForm(w http.ResponseWriter, r *http.Request) {
+	t, err := moderation.ParseTarget(r.URL.Query().Get("target"))
+	if err != nil {
+		s.pageFail(w, r, err)
+		return
+	}
+	d := &reportNewData{}
+	switch t.Kind {
+	case moderation.KindIdea:
+		i, err := s.Ideas.Get(r.Context(), t.ID)
+		if err != nil {
+			s.pageFail(w, r, err)
+			return
+		}
+		d.Excerpt = i.Title
+	default:
+		c, err := s.Ideas.Comment(r.Context(), t.ID)
+		if err != nil {
+			s.pageFail(w, r, err)
+			return
+		}
+		d.Excerpt = excerpt(c.Body, 280)
+	}
+	v := s.view(r, "report.title")
+	d.Box, d.Back = v.ReportBox(t.String()), s.ideaOfTarget(r, t.String())
+	v.Data = d
+	s.render(w, r, http.StatusOK, "report_new", v)
+}
+
+// excerpt cuts s to at most n characters, at a space where it can.
+func excerpt(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	cut := string(r[:n])
+	if i := strings.LastIndexByte(cut, ' '); i > n/2 {
+		cut = cut[:i]
+	}
+	return cut + "…"
+}
+
 // ideaEditData is what idea_edit.html shows.
 type ideaEditData struct {
 	Idea *idea.Idea

@@ -12,6 +12,7 @@ import (
 	"github.com/samtal-dev/samtal"
 	"github.com/samtal-dev/samtal/audit"
 	"github.com/samtal-dev/samtal/campaign"
+	"github.com/samtal-dev/samtal/idea"
 	"github.com/samtal-dev/samtal/internal/testdb"
 )
 
@@ -347,5 +348,89 @@ func TestReportRateLimitViaAPI(t *testing.T) {
 	if res := b.post("/reports", url.Values{"target": {fmt.Sprintf("idea-%d", i.ID)}, "reason": {"spam"}}); res.StatusCode != 429 ||
 		!strings.Contains(res.body, "You have sent many reports in a short time.") {
 		t.Errorf("page: %d", res.StatusCode)
+	}
+}
+
+// TestOneFormPerPage checks that replying and reporting a comment go
+// through one form each (the page's comment form, a report page) rather
+// than a form per comment, and that both keep the rules.
+func TestOneFormPerPage(t *testing.T) {
+	for _, engine := range testdb.Engines() {
+		t.Run(engine, func(t *testing.T) {
+			h := newHarness(t, engine)
+			c := newCampaign(t, h, "sofa", campaign.Public, 0)
+			hidden := newCampaign(t, h, "inner", campaign.Invited, 0)
+			h.addUser("ada@example.org", samtal.RoleMember)
+			h.addUser("bo@example.org", samtal.RoleMember)
+			h.addUser("staff@example.org", samtal.RoleModerator)
+			i := newIdea(t, h, "ada@example.org", c.Questions[0].ID, "Blue sofa")
+			var first *idea.Comment
+			for k := 0; k < 3; k++ {
+				cm, err := h.srv.Ideas.AddComment(as(t, h, "ada@example.org"), i.ID, 0, fmt.Sprintf("Comment <b>%d</b>", k))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if first == nil {
+					first = cm
+				}
+			}
+			secret := newIdea(t, h, "staff@example.org", hidden.Questions[0].ID, "Staff only")
+			secretComment, err := h.srv.Ideas.AddComment(as(t, h, "staff@example.org"), secret.ID, 0, "Psst")
+			if err != nil {
+				t.Fatal(err)
+			}
+			page := fmt.Sprintf("/ideas/%d", i.ID)
+			bo := h.client()
+			bo.signIn("bo@example.org")
+
+			p := bo.get(page).body
+			if n := strings.Count(p, "<form"); n > 6 {
+				t.Errorf("the idea page has %d forms for three comments", n)
+			}
+			reply := fmt.Sprintf(`href="?reply=%d#comment-form"`, first.ID)
+			report := fmt.Sprintf(`href="/reports/new?target=comment-%d"`, first.ID)
+			if !strings.Contains(p, reply) || !strings.Contains(p, report) {
+				t.Fatalf("reply or report link missing")
+			}
+			if v := h.client().get(page).body; strings.Contains(v, "?reply=") || strings.Contains(v, "/reports/new") {
+				t.Error("a visitor gets reply or report links")
+			}
+
+			// Replying: the page's form now answers that comment.
+			p = bo.get(fmt.Sprintf("%s?reply=%d", page, first.ID)).body
+			if !strings.Contains(p, fmt.Sprintf(`name="parent_id" value="%d"`, first.ID)) || !strings.Contains(p, "Your reply to User ada@example.org") {
+				t.Fatalf("the comment form does not answer the comment")
+			}
+			if p := bo.get(page + "?reply=999999").body; strings.Contains(p, `name="parent_id"`) {
+				t.Error("an unknown comment is answered")
+			}
+			res := bo.post(page+"/comments", url.Values{"parent_id": {fmt.Sprint(first.ID)}, "body": {"Agreed"}})
+			if res.StatusCode != http.StatusSeeOther {
+				t.Fatalf("reply: %d", res.StatusCode)
+			}
+			thread, _ := h.srv.Ideas.Comments(cli(), i.ID)
+			if last := thread[1]; last.ParentID != first.ID || last.Body != "Agreed" {
+				t.Errorf("the reply is not under the comment: %+v", last)
+			}
+
+			// Reporting: a page of its own with the comment's text (escaped).
+			rp := bo.get(fmt.Sprintf("/reports/new?target=comment-%d", first.ID))
+			if rp.StatusCode != 200 || !strings.Contains(rp.body, fmt.Sprintf(`value="comment-%d"`, first.ID)) ||
+				!strings.Contains(rp.body, "Comment &lt;b&gt;0&lt;/b&gt;") {
+				t.Fatalf("report page: %d", rp.StatusCode)
+			}
+			if res := bo.post("/reports", url.Values{"target": {fmt.Sprintf("comment-%d", first.ID)}, "reason": {"spam"}}); res.StatusCode != http.StatusSeeOther {
+				t.Errorf("report: %d", res.StatusCode)
+			}
+			if res := bo.get("/reports/new?target=nonsense"); res.StatusCode != 422 {
+				t.Errorf("bad target: %d", res.StatusCode)
+			}
+			if res := bo.get(fmt.Sprintf("/reports/new?target=comment-%d", secretComment.ID)); res.StatusCode != 404 || strings.Contains(res.body, "Psst") {
+				t.Errorf("a comment of a hidden campaign: %d", res.StatusCode)
+			}
+			if res := h.client().get(fmt.Sprintf("/reports/new?target=comment-%d", first.ID)); res.StatusCode != http.StatusSeeOther {
+				t.Errorf("visitor: %d", res.StatusCode)
+			}
+		})
 	}
 }

@@ -107,6 +107,7 @@ func (s *Server) routes() []route {
 		{"POST", "/moderation/{target}/hide", pageRoute, samtal.PermModerate, s.moderationHide},
 		{"POST", "/moderation/{target}/approve", pageRoute, samtal.PermModerate, s.moderationApprove},
 		{"POST", "/moderation/{target}/review", pageRoute, samtal.PermContribute, s.moderationAskAgain},
+		{"GET", "/reports/new", pageRoute, samtal.PermContribute, s.reportForm},
 		{"POST", "/reports", pageRoute, samtal.PermContribute, s.reportCreate},
 		{"GET", "/ideas/{id}/edit", pageRoute, samtal.PermContribute, s.ideaEditForm},
 		{"POST", "/ideas/{id}/edit", pageRoute, samtal.PermContribute, s.ideaEdit},
