@@ -36,22 +36,26 @@ func (db *DB) least(a, b string) string {
 	return "min(" + a + ", " + b + ")"
 }
 
-// CreateIdea implements idea.Store.
+// CreateIdea implements idea.Store. Its tags go into idea_tags in the same
+// transaction.
 func (s *Ideas) CreateIdea(ctx context.Context, i *idea.Idea, trending float64) error {
-	err := s.db.write.QueryRowContext(ctx,
-		`INSERT INTO ideas (campaign_id, question_id, author_person_id, title, body, tags, status, trending, created_at, updated_at)
-		 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id`,
-		i.CampaignID, i.QuestionID, i.AuthorPersonID, i.Title, i.Body, strings.Join(i.Tags, ","), i.Status, trending, ms(i.CreatedAt)).Scan(&i.ID)
-	if err != nil {
-		return fmt.Errorf("insert idea: %w", err)
-	}
-	return nil
+	return s.db.tx(ctx, func(tx *sql.Tx) error {
+		err := tx.QueryRowContext(ctx,
+			`INSERT INTO ideas (campaign_id, question_id, author_person_id, title, body, tags, status, trending, created_at, updated_at)
+			 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id`,
+			i.CampaignID, i.QuestionID, i.AuthorPersonID, i.Title, i.Body, strings.Join(i.Tags, ","), i.Status, trending, ms(i.CreatedAt)).Scan(&i.ID)
+		if err != nil {
+			return fmt.Errorf("insert idea: %w", err)
+		}
+		i.Trending = trending
+		return setIdeaTags(ctx, tx, i.ID, i.CampaignID, i.Tags)
+	})
 }
 
 // ideaColumns are read by scanIdea; the last one says whether the viewer
 // ($1 in every query that uses them) voted.
 const ideaColumns = `i.id, i.campaign_id, i.question_id, i.author_person_id, p.name, i.title, %s, i.tags, i.status,
-	i.votes, i.comments, COALESCE(i.merged_into, 0), i.created_at, i.updated_at,
+	i.votes, i.comments, COALESCE(i.merged_into, 0), i.trending, i.created_at, i.updated_at,
 	EXISTS (SELECT 1 FROM votes v WHERE v.idea_id = i.id AND v.person_id = $1)`
 
 func scanIdea(row interface{ Scan(...any) error }) (*idea.Idea, error) {
@@ -59,7 +63,7 @@ func scanIdea(row interface{ Scan(...any) error }) (*idea.Idea, error) {
 	var tags string
 	var created, updated int64
 	if err := row.Scan(&i.ID, &i.CampaignID, &i.QuestionID, &i.AuthorPersonID, &i.AuthorName, &i.Title, &i.Body, &tags, &i.Status,
-		&i.Votes, &i.Comments, &i.MergedInto, &created, &updated, &i.Voted); err != nil {
+		&i.Votes, &i.Comments, &i.MergedInto, &i.Trending, &created, &updated, &i.Voted); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil, errNotFound
 		}
@@ -85,8 +89,21 @@ func (s *Ideas) IdeaByID(ctx context.Context, id, viewerPersonID int64) (*idea.I
 // ListIdeas implements idea.Store: one query, whatever the page size, with
 // the counts kept on each idea and the viewer's vote as a subquery that hits
 // the votes primary key. Lists carry the first 300 characters of a body.
+// Pages continue after f.After by the sort key and id (row values, which
+// both engines compare in index order), never by OFFSET.
 func (s *Ideas) ListIdeas(ctx context.Context, f idea.Filter) ([]*idea.Idea, error) {
 	w := filter{args: []any{f.ViewerPersonID}}
+	from := ` FROM ideas i JOIN persons p ON p.id = i.author_person_id`
+	order := "i.trending DESC, i.id DESC"
+	if f.Sort == idea.SortRelevance {
+		// The words first, so that the engine starts from the index.
+		ph := w.arg(s.db.matchExpr(f.Words, true))
+		var cond, score string
+		from, cond, score = s.db.ideaMatch(ph)
+		from += ` JOIN persons p ON p.id = i.author_person_id`
+		w.conds = append(w.conds, cond)
+		order = score + " DESC, i.id DESC"
+	}
 	w.where("i.campaign_id = %s", f.CampaignID)
 	if f.QuestionID != 0 {
 		w.where("i.question_id = %s", f.QuestionID)
@@ -94,16 +111,28 @@ func (s *Ideas) ListIdeas(ctx context.Context, f idea.Filter) ([]*idea.Idea, err
 	if f.Status != "" {
 		w.where("i.status = %s", f.Status)
 	}
+	if f.Tag != "" {
+		w.where("EXISTS (SELECT 1 FROM idea_tags t WHERE t.idea_id = i.id AND t.tag = %s)", f.Tag)
+	}
 	w.conds = append(w.conds, "i.merged_into IS NULL")
-	order := "i.trending DESC, i.id DESC"
 	switch f.Sort {
 	case idea.SortTop:
 		order = "i.votes DESC, i.id DESC"
 	case idea.SortNewest:
 		order = "i.id DESC"
 	}
-	q := `SELECT ` + fmt.Sprintf(ideaColumns, "substr(i.body, 1, 300)") + ` FROM ideas i JOIN persons p ON p.id = i.author_person_id` +
-		w.sql() + " ORDER BY " + order + " LIMIT " + w.arg(f.Limit) + " OFFSET " + w.arg(f.Offset)
+	if c := f.After; c != nil {
+		switch c.Sort {
+		case idea.SortTrending:
+			w.where("(i.trending, i.id) < (%s, %s)", c.Trending, c.ID)
+		case idea.SortTop:
+			w.where("(i.votes, i.id) < (%s, %s)", c.Votes, c.ID)
+		case idea.SortNewest:
+			w.where("i.id < %s", c.ID)
+		}
+	}
+	q := `SELECT ` + fmt.Sprintf(ideaColumns, "substr(i.body, 1, 300)") + from +
+		w.sql() + " ORDER BY " + order + " LIMIT " + w.arg(f.Limit)
 	rows, err := s.db.readRows(ctx, q, w.args...)
 	if err != nil {
 		return nil, fmt.Errorf("list ideas: %w", err)
@@ -116,6 +145,40 @@ func (s *Ideas) ListIdeas(ctx context.Context, f idea.Filter) ([]*idea.Idea, err
 			return nil, err
 		}
 		out = append(out, i)
+	}
+	return out, rows.Err()
+}
+
+// setIdeaTags writes an idea's tags into idea_tags (after deleting the ones
+// it had). Every write of ideas.tags must call it in its transaction.
+func setIdeaTags(ctx context.Context, tx *sql.Tx, ideaID, campaignID int64, tags []string) error {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM idea_tags WHERE idea_id = $1`, ideaID); err != nil {
+		return fmt.Errorf("tags: %w", err)
+	}
+	for _, t := range tags {
+		if _, err := tx.ExecContext(ctx,
+			`INSERT INTO idea_tags (idea_id, campaign_id, tag) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, ideaID, campaignID, t); err != nil {
+			return fmt.Errorf("tags: %w", err)
+		}
+	}
+	return nil
+}
+
+// CampaignTags implements idea.Store. Ideas merged into others do not count.
+func (s *Ideas) CampaignTags(ctx context.Context, campaignID int64, limit int) ([]idea.TagCount, error) {
+	rows, err := s.db.readRows(ctx, `SELECT t.tag, COUNT(*) FROM idea_tags t JOIN ideas i ON i.id = t.idea_id
+		WHERE t.campaign_id = $1 AND i.merged_into IS NULL GROUP BY t.tag ORDER BY COUNT(*) DESC, t.tag LIMIT $2`, campaignID, limit)
+	if err != nil {
+		return nil, fmt.Errorf("campaign tags: %w", err)
+	}
+	defer rows.Close()
+	var out []idea.TagCount
+	for rows.Next() {
+		var t idea.TagCount
+		if err := rows.Scan(&t.Tag, &t.Ideas); err != nil {
+			return nil, err
+		}
+		out = append(out, t)
 	}
 	return out, rows.Err()
 }

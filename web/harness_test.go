@@ -21,6 +21,7 @@ import (
 	"github.com/samtal-dev/samtal/idea"
 	"github.com/samtal-dev/samtal/internal/testdb"
 	"github.com/samtal-dev/samtal/outbox"
+	"github.com/samtal-dev/samtal/search"
 	"github.com/samtal-dev/samtal/sqlstore"
 )
 
@@ -61,6 +62,7 @@ func newHarness(t testing.TB, engine string) *harness {
 		Accounts: h.accounts, Audit: &audit.Service{Store: sqlstore.NewAudit(db)}, Outbox: obs,
 		Campaigns: campaigns, Ideas: &idea.Service{Store: ideas, CommentStore: ideas, Campaigns: campaigns, Limiter: sqlstore.NewLimiter(db)}, Catalog: cat, Ready: db, Log: log,
 		BaseURL: base, CommunityName: "Testhus",
+		Search: &search.Service{Store: sqlstore.NewSearch(db), Campaigns: campaigns},
 	})
 	if err != nil {
 		t.Fatal(err)

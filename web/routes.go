@@ -45,6 +45,8 @@ func (s *Server) routes() []route {
 		{"POST", "/ideas/{id}/comments", pageRoute, samtal.PermContribute, s.commentCreate},
 		{"POST", "/comments/{id}/delete", pageRoute, samtal.PermContribute, s.commentDelete},
 		{"POST", "/lang", pageRoute, anyone, s.switchLanguage},
+		{"GET", "/search", pageRoute, anyone, s.searchPage},
+		{"GET", "/campaigns/{slug}/ideas/similar", pageRoute, samtal.PermContribute, s.similarIdeas},
 
 		{"GET", "/signin", pageRoute, anyone, s.signInForm},
 		{"POST", "/signin", pageRoute, anyone, s.signIn},
@@ -87,5 +89,6 @@ func (s *Server) routes() []route {
 		{"PATCH", "/api/v1/comments/{id}", apiRoute, samtal.PermContribute, s.apiEditComment},
 		{"DELETE", "/api/v1/comments/{id}", apiRoute, samtal.PermContribute, s.apiDeleteComment},
 		{"POST", "/api/v1/comments/{id}/replies", apiRoute, samtal.PermContribute, s.apiReply},
+		{"GET", "/api/v1/search", apiRoute, anyone, s.apiSearch},
 	}
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/samtal-dev/samtal/i18n"
 	"github.com/samtal-dev/samtal/idea"
 	"github.com/samtal-dev/samtal/outbox"
+	"github.com/samtal-dev/samtal/search"
 )
 
 //go:embed templates static
@@ -50,6 +51,8 @@ type Config struct {
 	// TrustProxy takes the client address from X-Forwarded-For (behind a
 	// reverse proxy that sets it).
 	TrustProxy bool
+	// Search finds ideas and comments.
+	Search *search.Service
 }
 
 // Server serves samtal's pages and API.

@@ -32,6 +32,7 @@ import (
 	"github.com/samtal-dev/samtal/jobs"
 	"github.com/samtal-dev/samtal/mail"
 	"github.com/samtal-dev/samtal/outbox"
+	"github.com/samtal-dev/samtal/search"
 	"github.com/samtal-dev/samtal/sqlstore"
 	"github.com/samtal-dev/samtal/web"
 )
@@ -308,6 +309,7 @@ func open(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 		Accounts: a.accounts, Audit: &audit.Service{Store: sqlstore.NewAudit(db)}, Outbox: a.outbox,
 		Campaigns: a.campaigns, Ideas: a.ideas, Catalog: a.catalog, Ready: db, Log: log,
 		BaseURL: a.baseURL, CommunityName: cfg.CommunityName, TrustProxy: cfg.TrustProxy,
+		Search: &search.Service{Store: sqlstore.NewSearch(db), Campaigns: a.campaigns},
 	})
 	if err != nil {
 		db.Close()
