@@ -127,6 +127,11 @@ func (s *Service) Search(ctx context.Context, in Input) (*Results, error) {
 		return nil, err
 	}
 	res := &Results{Words: Words(in.Q)}
+	// "the sofa" means sofa: stop words would only narrow an all-words
+	// match, unless they are all there is.
+	if content := SimilarWords(in.Q); len(content) > 0 {
+		res.Words = content
+	}
 	if len(res.Words) == 0 || offset >= maxResults {
 		return res, nil
 	}
