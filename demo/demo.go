@@ -103,6 +103,7 @@ func Seed(ctx context.Context, d Deps) ([]SignIn, error) {
 		seed func(context.Context, Deps) error
 	}{
 		{"demo.ideas", seedIdeas},
+		{"demo.search", seedSearch},
 	} {
 		done, err := d.Setting(ctx, part.key)
 		if err != nil {
