@@ -65,9 +65,8 @@ func seedIdeas(ctx context.Context, db *sqlstore.DB, sz size, seed *seeded) erro
 	create := func(n, campaignIdx int, at time.Time) (*idea.Idea, error) {
 		q := questions[campaignIdx][n%4]
 		i := &idea.Idea{CampaignID: q.CampaignID, QuestionID: q.ID, AuthorPersonID: members[n%len(members)].PersonID,
-			Title: fmt.Sprintf("Bench idea %d", n), Body: "An idea of the load benchmark, with a body of a realistic length. " +
-				"It says what the member would like, why, and for whom; sometimes with a link.",
-			Tags: []string{"bench"}, Status: idea.Statuses[n%len(idea.Statuses)], CreatedAt: at, UpdatedAt: at}
+			Title: benchTitle(n), Body: benchBody(n),
+			Tags: benchTags(n), Status: idea.Statuses[n%len(idea.Statuses)], CreatedAt: at, UpdatedAt: at}
 		return i, ideas.CreateIdea(ctx, i, idea.Weight(at))
 	}
 	// The ideas, written by workers (PostgreSQL takes them side by side).
@@ -148,6 +147,10 @@ func seedIdeas(ctx context.Context, db *sqlstore.DB, sz size, seed *seeded) erro
 		}
 	}
 	if err := flush(); err != nil {
+		return err
+	}
+
+	if err := seedComments(ctx, ideas, sz, ids, members, seed); err != nil {
 		return err
 	}
 

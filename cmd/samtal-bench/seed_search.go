@@ -1,0 +1,111 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/samtal-dev/samtal/account"
+	"github.com/samtal-dev/samtal/sqlstore"
+)
+
+// benchWords are the words seeded texts are made of: English, German and
+// Danish, as in a real community. Texts draw them unevenly (the first words
+// far more often), so that some queries match thousands of ideas and some a
+// handful, like real searches.
+var benchWords = strings.Fields(`
+	sofa chair table lamp shelf bed cushion cover colour green blue red white oak birch wool linen kitchen garden
+	bathroom kids family storage light soft small large washable modular outdoor cheap repair recycle delivery
+	assembly instructions app catalogue store cafe meatballs plant rug curtain mirror desk office sleep
+	Sofa Stuhl Tisch Lampe Regal Bett Kissen Bezug Farbe grün blau rot weiß Eiche Birke Wolle Leinen Küche Garten
+	Badezimmer Kinder Familie Stauraum Licht weich klein groß waschbar Reparatur Lieferung Aufbau Anleitung
+	sofaen stol bord lampe reol seng pude betræk farve grøn blå rød hvid eg birk uld hør køkken have badeværelse
+	børn familie opbevaring lys blød lille stor vaskbar reparation levering samling vejledning
+	idea would like better please more less new old make help home room summer winter bigger smaller colours`)
+
+// benchRand is the source of one seeded text: the same n, the same text.
+func benchRand(n, salt int) *rand.Rand { return rand.New(rand.NewPCG(uint64(n), uint64(salt))) }
+
+// benchWord draws a word, the first ones more often (squared uniform).
+func benchWord(r *rand.Rand) string {
+	f := r.Float64()
+	return benchWords[int(f*f*float64(len(benchWords)))]
+}
+
+func benchText(r *rand.Rand, words int) string {
+	out := make([]string, words)
+	for i := range out {
+		out[i] = benchWord(r)
+	}
+	return strings.Join(out, " ")
+}
+
+func benchTitle(n int) string { return benchText(benchRand(n, 1), 4+n%4) }
+
+func benchBody(n int) string { return benchText(benchRand(n, 2), 20+n%30) + "." }
+
+func benchTags(n int) []string {
+	r := benchRand(n, 3)
+	return []string{strings.ToLower(benchWords[r.IntN(20)])}
+}
+
+// benchTag is a tag that many seeded ideas carry, for the tag list scenario.
+var benchTag = strings.ToLower(benchWords[3])
+
+// seedComments adds sz.comments comments spread over the ideas, imported in
+// bulk like the votes, and picks the search scenario's queries.
+func seedComments(ctx context.Context, ideas *sqlstore.Ideas, sz size, ids []int64, members []*account.Account, seed *seeded) error {
+	now := time.Now().UTC()
+	const chunk = 50000
+	batch := make([]sqlstore.ImportedComment, 0, chunk)
+	for n := range sz.comments {
+		batch = append(batch, sqlstore.ImportedComment{
+			IdeaID: ids[(n*7919)%len(ids)], PersonID: members[n%len(members)].PersonID,
+			Body: benchText(benchRand(n, 4), 8+n%20), At: now.Add(-time.Duration(n%(30*24)) * time.Hour),
+		})
+		if len(batch) == chunk || n == sz.comments-1 {
+			if err := ideas.ImportComments(ctx, batch); err != nil {
+				return fmt.Errorf("seed comments: %w", err)
+			}
+			batch = batch[:0]
+		}
+	}
+	r := benchRand(0, 5)
+	for k := range 200 {
+		q := benchWord(r)
+		if k%2 == 1 {
+			q += " " + benchWord(r)
+		}
+		seed.SearchQueries = append(seed.SearchQueries, q)
+	}
+	return nil
+}
+
+// searchScenarios are the search API over ideas and comments with queries
+// of one and two words, and a campaign's ideas filtered by a tag.
+func searchScenarios(fx *fixture) []scenario {
+	qs := fx.seed.SearchQueries
+	return []scenario{
+		{
+			name:    "search",
+			request: get("/api/v1/search?q=sofa&limit=20", nil),
+			want:    http.StatusOK,
+			vary: func(req *http.Request, client, n int) {
+				req.URL.RawQuery = "limit=20&q=" + url.QueryEscape(qs[(client*37+n)%len(qs)])
+			},
+		},
+		{
+			name:    "idea-list-tag",
+			request: get(fmt.Sprintf("/api/v1/ideas?campaign_id=%d&tag=%s&limit=30", fx.seed.Campaigns[0].ID, benchTag), nil),
+			want:    http.StatusOK,
+			vary: func(req *http.Request, client, n int) {
+				c := fx.seed.Campaigns[(client+n)%len(fx.seed.Campaigns)]
+				req.URL.RawQuery = fmt.Sprintf("campaign_id=%d&tag=%s&limit=30", c.ID, benchTag)
+			},
+		},
+	}
+}
