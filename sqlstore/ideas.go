@@ -112,7 +112,9 @@ func (s *Ideas) ListIdeas(ctx context.Context, f idea.Filter) ([]*idea.Idea, err
 		w.where("i.status = %s", f.Status)
 	}
 	if f.Tag != "" {
-		w.where("EXISTS (SELECT 1 FROM idea_tags t WHERE t.idea_id = i.id AND t.tag = %s)", f.Tag)
+		// From the campaign's range of idea_tags: a tag is a few percent of
+		// a campaign's ideas, cheaper to sort than to find along the order.
+		w.where("i.id IN (SELECT t.idea_id FROM idea_tags t WHERE t.campaign_id = %s AND t.tag = %s)", f.CampaignID, f.Tag)
 	}
 	w.conds = append(w.conds, "i.merged_into IS NULL")
 	switch f.Sort {
@@ -164,10 +166,11 @@ func setIdeaTags(ctx context.Context, tx *sql.Tx, ideaID, campaignID int64, tags
 	return nil
 }
 
-// CampaignTags implements idea.Store. Ideas merged into others do not count.
+// CampaignTags implements idea.Store: one range of the (campaign_id, tag)
+// index, without reading the ideas (ideas merged into others count too).
 func (s *Ideas) CampaignTags(ctx context.Context, campaignID int64, limit int) ([]idea.TagCount, error) {
-	rows, err := s.db.readRows(ctx, `SELECT t.tag, COUNT(*) FROM idea_tags t JOIN ideas i ON i.id = t.idea_id
-		WHERE t.campaign_id = $1 AND i.merged_into IS NULL GROUP BY t.tag ORDER BY COUNT(*) DESC, t.tag LIMIT $2`, campaignID, limit)
+	rows, err := s.db.readRows(ctx, `SELECT tag, COUNT(*) FROM idea_tags
+		WHERE campaign_id = $1 GROUP BY tag ORDER BY COUNT(*) DESC, tag LIMIT $2`, campaignID, limit)
 	if err != nil {
 		return nil, fmt.Errorf("campaign tags: %w", err)
 	}

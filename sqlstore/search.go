@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -68,13 +69,29 @@ func (db *DB) ideaMatch(ph string) (from, cond, score string) {
 	return ` FROM ideas_fts JOIN ideas i ON i.id = ideas_fts.rowid`, `ideas_fts MATCH ` + ph, `(-bm25(ideas_fts, 5.0, 1.0, 2.0))`
 }
 
-// commentMatch is ideaMatch for comments cm.
-func (db *DB) commentMatch(ph string) (from, cond, score string) {
+// searchCandidates is how many of the newest matches a search ranks. A
+// word that is in most texts ("sofa" in a sofa community) would otherwise
+// have every idea scored on every keystroke; beyond the newest few
+// thousand matches, relevance among near-equals is noise anyway.
+const searchCandidates = 2000
+
+// candidates returns the FROM clause of the newest searchCandidates matches
+// of table (ideas or comments, aliased as) for the query in ph, with their
+// relevance r (higher is better).
+func (db *DB) candidates(table, alias, ph string) string {
+	n := strconv.Itoa(searchCandidates)
 	if db.Engine == Postgres {
-		return ` FROM comments cm`, `cm.search @@ to_tsquery('simple', ` + ph + `)`,
-			`ts_rank(cm.search, to_tsquery('simple', ` + ph + `), 1)`
+		// Title, tags and body carry weights A, B, C in ideas.search.
+		rank := `ts_rank(search, to_tsquery('simple', ` + ph + `), 1)`
+		return ` FROM (SELECT id, ` + rank + ` AS r FROM ` + table + ` WHERE search @@ to_tsquery('simple', ` + ph + `)
+			ORDER BY id DESC LIMIT ` + n + `) m JOIN ` + table + ` ` + alias + ` ON ` + alias + `.id = m.id`
 	}
-	return ` FROM comments_fts JOIN comments cm ON cm.id = comments_fts.rowid`, `comments_fts MATCH ` + ph, `(-bm25(comments_fts))`
+	weights := ""
+	if table == "ideas" {
+		weights = ", 5.0, 1.0, 2.0"
+	}
+	return ` FROM (SELECT rowid AS id, -bm25(` + table + `_fts` + weights + `) AS r FROM ` + table + `_fts WHERE ` + table + `_fts MATCH ` + ph + `
+		ORDER BY rowid DESC LIMIT ` + n + `) m JOIN ` + table + ` ` + alias + ` ON ` + alias + `.id = m.id`
 }
 
 // voteBoost multiplies a relevance score: 1 for no votes, about 1.5 for
@@ -98,11 +115,11 @@ func visibleIn(w *filter, visibilities []string) {
 // SearchIdeas implements search.Store.
 func (s *Search) SearchIdeas(ctx context.Context, q search.StoreQuery) ([]search.Hit, error) {
 	var w filter
-	from, cond, score := s.db.ideaMatch(w.arg(s.db.matchExpr(q.Words, q.AnyWord)))
-	w.conds = append(w.conds, cond, "i.merged_into IS NULL", visibleModeration("i"))
+	from := s.db.candidates("ideas", "i", w.arg(s.db.matchExpr(q.Words, q.AnyWord)))
+	w.conds = append(w.conds, "i.merged_into IS NULL", visibleModeration("i"))
 	visibleIn(&w, q.Visibilities)
 	query := `SELECT i.id, i.id, i.campaign_id, i.title, i.body, i.tags, p.name, i.status, i.votes, i.created_at, ` +
-		score + ` * ` + voteBoost + ` AS score` + from +
+		`m.r * ` + voteBoost + ` AS score` + from +
 		` JOIN campaigns c ON c.id = i.campaign_id JOIN persons p ON p.id = i.author_person_id` + w.sql() +
 		` ORDER BY score DESC, i.id DESC LIMIT ` + w.arg(q.Limit) + ` OFFSET ` + w.arg(q.Offset)
 	return s.hits(ctx, search.KindIdea, query, w.args)
@@ -112,11 +129,11 @@ func (s *Search) SearchIdeas(ctx context.Context, q search.StoreQuery) ([]search
 // ideas that are not merged, both visible.
 func (s *Search) SearchComments(ctx context.Context, q search.StoreQuery) ([]search.Hit, error) {
 	var w filter
-	from, cond, score := s.db.commentMatch(w.arg(s.db.matchExpr(q.Words, q.AnyWord)))
-	w.conds = append(w.conds, cond, "cm.deleted_at IS NULL", "i.merged_into IS NULL", visibleModeration("cm"), visibleModeration("i"))
+	from := s.db.candidates("comments", "cm", w.arg(s.db.matchExpr(q.Words, q.AnyWord)))
+	w.conds = append(w.conds, "cm.deleted_at IS NULL", "i.merged_into IS NULL", visibleModeration("cm"), visibleModeration("i"))
 	visibleIn(&w, q.Visibilities)
 	query := `SELECT cm.id, i.id, i.campaign_id, i.title, cm.body, '', p.name, i.status, i.votes, cm.created_at, ` +
-		score + ` AS score` + from +
+		`m.r AS score` + from +
 		` JOIN ideas i ON i.id = cm.idea_id JOIN campaigns c ON c.id = i.campaign_id JOIN persons p ON p.id = cm.author_person_id` + w.sql() +
 		` ORDER BY score DESC, cm.id DESC LIMIT ` + w.arg(q.Limit) + ` OFFSET ` + w.arg(q.Offset)
 	return s.hits(ctx, search.KindComment, query, w.args)
