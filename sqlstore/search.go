@@ -76,22 +76,22 @@ func (db *DB) ideaMatch(ph string) (from, cond, score string) {
 const searchCandidates = 2000
 
 // candidates returns the FROM clause of the newest searchCandidates matches
-// of table (ideas or comments, aliased as) for the query in ph, with their
-// relevance r (higher is better).
-func (db *DB) candidates(table, alias, ph string) string {
+// of table (ideas or comments, joined as alias) for the query in ph, and
+// their relevance (higher is better), computed for those only.
+func (db *DB) candidates(table, alias, ph string) (from, relevance string) {
 	n := strconv.Itoa(searchCandidates)
 	if db.Engine == Postgres {
 		// Title, tags and body carry weights A, B, C in ideas.search.
-		rank := `ts_rank(search, to_tsquery('simple', ` + ph + `), 1)`
-		return ` FROM (SELECT id, ` + rank + ` AS r FROM ` + table + ` WHERE search @@ to_tsquery('simple', ` + ph + `)
-			ORDER BY id DESC LIMIT ` + n + `) m JOIN ` + table + ` ` + alias + ` ON ` + alias + `.id = m.id`
+		return ` FROM (SELECT id FROM ` + table + ` WHERE search @@ to_tsquery('simple', ` + ph + `)
+			ORDER BY id DESC LIMIT ` + n + `) m JOIN ` + table + ` ` + alias + ` ON ` + alias + `.id = m.id`,
+			`ts_rank(` + alias + `.search, to_tsquery('simple', ` + ph + `), 1)`
 	}
 	weights := ""
 	if table == "ideas" {
 		weights = ", 5.0, 1.0, 2.0"
 	}
 	return ` FROM (SELECT rowid AS id, -bm25(` + table + `_fts` + weights + `) AS r FROM ` + table + `_fts WHERE ` + table + `_fts MATCH ` + ph + `
-		ORDER BY rowid DESC LIMIT ` + n + `) m JOIN ` + table + ` ` + alias + ` ON ` + alias + `.id = m.id`
+		ORDER BY rowid DESC LIMIT ` + n + `) m JOIN ` + table + ` ` + alias + ` ON ` + alias + `.id = m.id`, `m.r`
 }
 
 // voteBoost multiplies a relevance score: 1 for no votes, about 1.5 for
@@ -115,11 +115,11 @@ func visibleIn(w *filter, visibilities []string) {
 // SearchIdeas implements search.Store.
 func (s *Search) SearchIdeas(ctx context.Context, q search.StoreQuery) ([]search.Hit, error) {
 	var w filter
-	from := s.db.candidates("ideas", "i", w.arg(s.db.matchExpr(q.Words, q.AnyWord)))
+	from, relevance := s.db.candidates("ideas", "i", w.arg(s.db.matchExpr(q.Words, q.AnyWord)))
 	w.conds = append(w.conds, "i.merged_into IS NULL", visibleModeration("i"))
 	visibleIn(&w, q.Visibilities)
 	query := `SELECT i.id, i.id, i.campaign_id, i.title, i.body, i.tags, p.name, i.status, i.votes, i.created_at, ` +
-		`m.r * ` + voteBoost + ` AS score` + from +
+		relevance + ` * ` + voteBoost + ` AS score` + from +
 		` JOIN campaigns c ON c.id = i.campaign_id JOIN persons p ON p.id = i.author_person_id` + w.sql() +
 		` ORDER BY score DESC, i.id DESC LIMIT ` + w.arg(q.Limit) + ` OFFSET ` + w.arg(q.Offset)
 	return s.hits(ctx, search.KindIdea, query, w.args)
@@ -129,11 +129,11 @@ func (s *Search) SearchIdeas(ctx context.Context, q search.StoreQuery) ([]search
 // ideas that are not merged, both visible.
 func (s *Search) SearchComments(ctx context.Context, q search.StoreQuery) ([]search.Hit, error) {
 	var w filter
-	from := s.db.candidates("comments", "cm", w.arg(s.db.matchExpr(q.Words, q.AnyWord)))
+	from, relevance := s.db.candidates("comments", "cm", w.arg(s.db.matchExpr(q.Words, q.AnyWord)))
 	w.conds = append(w.conds, "cm.deleted_at IS NULL", "i.merged_into IS NULL", visibleModeration("cm"), visibleModeration("i"))
 	visibleIn(&w, q.Visibilities)
 	query := `SELECT cm.id, i.id, i.campaign_id, i.title, cm.body, '', p.name, i.status, i.votes, cm.created_at, ` +
-		`m.r AS score` + from +
+		relevance + ` AS score` + from +
 		` JOIN ideas i ON i.id = cm.idea_id JOIN campaigns c ON c.id = i.campaign_id JOIN persons p ON p.id = cm.author_person_id` + w.sql() +
 		` ORDER BY score DESC, cm.id DESC LIMIT ` + w.arg(q.Limit) + ` OFFSET ` + w.arg(q.Offset)
 	return s.hits(ctx, search.KindComment, query, w.args)
