@@ -114,6 +114,7 @@ func Seed(ctx context.Context, d Deps) ([]SignIn, error) {
 		{"demo.moderation", seedModeration},
 		{"demo.notifications", seedNotifications},
 		{"demo.campaigns_media", seedCampaignsMedia},
+		{"demo.search", seedSearch},
 	} {
 		done, err := d.Setting(ctx, part.key)
 		if err != nil {

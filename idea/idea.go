@@ -49,6 +49,7 @@ type Idea struct {
 	Comments       int
 	Voted          bool // whether the person asking voted for it
 	MergedInto     int64
+	Trending       float64 // the recency-weighted vote score lists sort by
 	CreatedAt      time.Time
 	UpdatedAt      time.Time
 	// Moderation is ModVisible, ModHeld or ModHidden; only the author and
@@ -93,8 +94,16 @@ type Filter struct {
 	QuestionID int64
 	Status     string
 	Sort       string
-	Offset     int
 	Limit      int
+	// Tag keeps the ideas with this tag.
+	Tag string
+	// After is the cursor of the previous page; nil for the first page.
+	After *Cursor
+	// Q keeps the ideas that share a word with it ("is yours one of
+	// these?"), closest first (SortRelevance); Words are its words as the
+	// service found them, for the store.
+	Q     string
+	Words []string
 	// ViewerPersonID is who asks, to fill Idea.Voted; 0 for a visitor.
 	ViewerPersonID int64
 	// Moderator lists held and hidden ideas too; otherwise only visible
@@ -128,6 +137,15 @@ type Store interface {
 	StatusChanges(ctx context.Context, ideaID int64) ([]StatusChange, error)
 	// CampaignOfQuestion returns the campaign a question belongs to.
 	CampaignOfQuestion(ctx context.Context, questionID int64) (int64, error)
+	// CampaignTags returns the commonest tags of a campaign's ideas, most
+	// used first, at most limit.
+	CampaignTags(ctx context.Context, campaignID int64, limit int) ([]TagCount, error)
+}
+
+// TagCount is a tag and how many ideas carry it.
+type TagCount struct {
+	Tag   string
+	Ideas int
 }
 
 // Trending scores weigh a vote by its time: a vote counts e^((t-epoch)/tau),

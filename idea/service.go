@@ -12,6 +12,7 @@ import (
 	"github.com/samtal-dev/samtal/audit"
 	"github.com/samtal-dev/samtal/campaign"
 	"github.com/samtal-dev/samtal/markup"
+	"github.com/samtal-dev/samtal/search"
 )
 
 // Limits of what one idea may hold.
@@ -223,8 +224,10 @@ func (s *Service) withCampaign(ctx context.Context, id int64) (*Idea, *campaign.
 	return i, c, nil
 }
 
-// List returns a page of a campaign's ideas the actor may see. Returns
-// ENOTFOUND for a campaign hidden from the actor.
+// List returns a page of a campaign's ideas the actor may see, after
+// f.After (see CursorAfter). Returns ENOTFOUND for a campaign hidden from
+// the actor and EINVALID for a bad filter, sort, limit or cursor (also a
+// cursor of another sort order).
 func (s *Service) List(ctx context.Context, f Filter) ([]*Idea, error) {
 	if f.CampaignID == 0 && f.QuestionID != 0 {
 		cid, err := s.campaignOfQuestion(ctx, f.QuestionID)
@@ -239,24 +242,48 @@ func (s *Service) List(ctx context.Context, f Filter) ([]*Idea, error) {
 	if _, err := s.Campaigns.GetByID(ctx, f.CampaignID); err != nil {
 		return nil, err
 	}
+	if f.Q != "" {
+		// Words to look for: one page, closest first.
+		if f.Sort != "" && f.Sort != SortRelevance {
+			return nil, samtal.FieldError("sort", "error.sort_invalid")
+		}
+		if f.After != nil {
+			return nil, samtal.FieldError("cursor", "error.cursor_invalid")
+		}
+		f.Sort = SortRelevance
+		if f.Words = search.SimilarWords(f.Q); len(f.Words) == 0 {
+			return []*Idea{}, nil
+		}
+	}
 	switch f.Sort {
 	case "":
 		f.Sort = SortTrending
-	case SortTrending, SortTop, SortNewest:
+	case SortTrending, SortTop, SortNewest, SortRelevance:
 	default:
 		return nil, samtal.FieldError("sort", "error.sort_invalid")
 	}
+	if f.Sort == SortRelevance && f.Q == "" {
+		return nil, samtal.FieldError("sort", "error.sort_invalid")
+	}
+	if f.After != nil && f.After.Sort != f.Sort {
+		// A cursor of another order would skip or repeat ideas.
+		return nil, samtal.FieldError("cursor", "error.cursor_invalid")
+	}
 	if f.Status != "" && !ValidStatus(f.Status) {
 		return nil, samtal.FieldError("status", "error.status_invalid")
+	}
+	if f.Tag != "" {
+		tags, err := cleanTags([]string{f.Tag})
+		if err != nil || len(tags) != 1 {
+			return nil, samtal.FieldError("tag", "error.tag_invalid")
+		}
+		f.Tag = tags[0]
 	}
 	switch {
 	case f.Limit == 0:
 		f.Limit = 30
 	case f.Limit < 0 || f.Limit > 100:
 		return nil, samtal.FieldError("limit", "error.limit_invalid")
-	}
-	if f.Offset < 0 || f.Offset > 100000 {
-		return nil, samtal.FieldError("cursor", "error.cursor_invalid")
 	}
 	f.ViewerPersonID = samtal.ActorFrom(ctx).PersonID
 	f.Moderator = samtal.ActorFrom(ctx).Can(samtal.PermModerate)
@@ -423,4 +450,13 @@ func cleanImages(keys []string) ([]string, error) {
 		return nil, samtal.FieldError("images", "error.too_many_images")
 	}
 	return out, nil
+}
+
+// Tags returns the commonest tags of a campaign the actor may see, for its
+// tag filter. Returns ENOTFOUND for a campaign hidden from the actor.
+func (s *Service) Tags(ctx context.Context, campaignID int64) ([]TagCount, error) {
+	if _, err := s.Campaigns.GetByID(ctx, campaignID); err != nil {
+		return nil, err
+	}
+	return s.Store.CampaignTags(ctx, campaignID, 20)
 }

@@ -36,7 +36,8 @@ func (db *DB) least(a, b string) string {
 	return "min(" + a + ", " + b + ")"
 }
 
-// CreateIdea implements idea.Store.
+// CreateIdea implements idea.Store. Its tags go into idea_tags in the same
+// transaction.
 func (s *Ideas) CreateIdea(ctx context.Context, i *idea.Idea, trending float64) error {
 	return s.db.tx(ctx, func(tx *sql.Tx) error {
 		err := tx.QueryRowContext(ctx,
@@ -47,6 +48,10 @@ func (s *Ideas) CreateIdea(ctx context.Context, i *idea.Idea, trending float64) 
 		if err != nil {
 			return fmt.Errorf("insert idea: %w", err)
 		}
+		i.Trending = trending
+		if err := setIdeaTags(ctx, tx, i.ID, i.CampaignID, i.Tags); err != nil {
+			return err
+		}
 		return attachImages(ctx, tx, i)
 	})
 }
@@ -54,7 +59,7 @@ func (s *Ideas) CreateIdea(ctx context.Context, i *idea.Idea, trending float64) 
 // ideaColumns are read by scanIdea; the last one says whether the viewer
 // ($1 in every query that uses them) voted.
 const ideaColumns = `i.id, i.campaign_id, i.question_id, i.author_person_id, p.name, i.title, %s, i.tags, i.status,
-	i.votes, i.comments, COALESCE(i.merged_into, 0), i.created_at, i.updated_at,
+	i.votes, i.comments, COALESCE(i.merged_into, 0), i.trending, i.created_at, i.updated_at,
 	i.moderation, i.moderation_reason, i.deleted_at IS NOT NULL,
 	EXISTS (SELECT 1 FROM votes v WHERE v.idea_id = i.id AND v.person_id = $1), %s, i.images`
 
@@ -63,7 +68,7 @@ func scanIdea(row interface{ Scan(...any) error }) (*idea.Idea, error) {
 	var tags, images string
 	var created, updated int64
 	if err := row.Scan(&i.ID, &i.CampaignID, &i.QuestionID, &i.AuthorPersonID, &i.AuthorName, &i.Title, &i.Body, &tags, &i.Status,
-		&i.Votes, &i.Comments, &i.MergedInto, &created, &updated,
+		&i.Votes, &i.Comments, &i.MergedInto, &i.Trending, &created, &updated,
 		&i.Moderation, &i.ModerationReason, &i.Deleted, &i.Voted, &i.BodyHTML, &images); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil, errNotFound
@@ -93,8 +98,21 @@ func (s *Ideas) IdeaByID(ctx context.Context, id, viewerPersonID int64) (*idea.I
 // ListIdeas implements idea.Store: one query, whatever the page size, with
 // the counts kept on each idea and the viewer's vote as a subquery that hits
 // the votes primary key. Lists carry the first 300 characters of a body.
+// Pages continue after f.After by the sort key and id (row values, which
+// both engines compare in index order), never by OFFSET.
 func (s *Ideas) ListIdeas(ctx context.Context, f idea.Filter) ([]*idea.Idea, error) {
 	w := filter{args: []any{f.ViewerPersonID}}
+	from := ` FROM ideas i JOIN persons p ON p.id = i.author_person_id`
+	order := "i.trending DESC, i.id DESC"
+	if f.Sort == idea.SortRelevance {
+		// The words first, so that the engine starts from the index.
+		ph := w.arg(s.db.matchExpr(f.Words, true))
+		var cond, score string
+		from, cond, score = s.db.ideaMatch(ph)
+		from += ` JOIN persons p ON p.id = i.author_person_id`
+		w.conds = append(w.conds, cond)
+		order = score + " DESC, i.id DESC"
+	}
 	w.where("i.campaign_id = %s", f.CampaignID)
 	if f.QuestionID != 0 {
 		w.where("i.question_id = %s", f.QuestionID)
@@ -102,20 +120,34 @@ func (s *Ideas) ListIdeas(ctx context.Context, f idea.Filter) ([]*idea.Idea, err
 	if f.Status != "" {
 		w.where("i.status = %s", f.Status)
 	}
+	if f.Tag != "" {
+		// From the campaign's range of idea_tags: a tag is a few percent of
+		// a campaign's ideas, cheaper to sort than to find along the order.
+		w.where("i.id IN (SELECT t.idea_id FROM idea_tags t WHERE t.campaign_id = %s AND t.tag = %s)", f.CampaignID, f.Tag)
+	}
 	w.conds = append(w.conds, "i.merged_into IS NULL", "i.deleted_at IS NULL")
 	// Held and hidden ideas: moderators see them all, authors their own.
 	if !f.Moderator {
 		w.where("(i.moderation = 'visible' OR i.author_person_id = %s)", f.ViewerPersonID)
 	}
-	order := "i.trending DESC, i.id DESC"
 	switch f.Sort {
 	case idea.SortTop:
 		order = "i.votes DESC, i.id DESC"
 	case idea.SortNewest:
 		order = "i.id DESC"
 	}
-	q := `SELECT ` + fmt.Sprintf(ideaColumns, "substr(i.body, 1, 300)", "''") + ` FROM ideas i JOIN persons p ON p.id = i.author_person_id` +
-		w.sql() + " ORDER BY " + order + " LIMIT " + w.arg(f.Limit) + " OFFSET " + w.arg(f.Offset)
+	if c := f.After; c != nil {
+		switch c.Sort {
+		case idea.SortTrending:
+			w.where("(i.trending, i.id) < (%s, %s)", c.Trending, c.ID)
+		case idea.SortTop:
+			w.where("(i.votes, i.id) < (%s, %s)", c.Votes, c.ID)
+		case idea.SortNewest:
+			w.where("i.id < %s", c.ID)
+		}
+	}
+	q := `SELECT ` + fmt.Sprintf(ideaColumns, "substr(i.body, 1, 300)", "''") + from +
+		w.sql() + " ORDER BY " + order + " LIMIT " + w.arg(f.Limit)
 	rows, err := s.db.readRows(ctx, q, w.args...)
 	if err != nil {
 		return nil, fmt.Errorf("list ideas: %w", err)
@@ -128,6 +160,41 @@ func (s *Ideas) ListIdeas(ctx context.Context, f idea.Filter) ([]*idea.Idea, err
 			return nil, err
 		}
 		out = append(out, i)
+	}
+	return out, rows.Err()
+}
+
+// setIdeaTags writes an idea's tags into idea_tags (after deleting the ones
+// it had). Every write of ideas.tags must call it in its transaction.
+func setIdeaTags(ctx context.Context, tx *sql.Tx, ideaID, campaignID int64, tags []string) error {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM idea_tags WHERE idea_id = $1`, ideaID); err != nil {
+		return fmt.Errorf("tags: %w", err)
+	}
+	for _, t := range tags {
+		if _, err := tx.ExecContext(ctx,
+			`INSERT INTO idea_tags (idea_id, campaign_id, tag) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, ideaID, campaignID, t); err != nil {
+			return fmt.Errorf("tags: %w", err)
+		}
+	}
+	return nil
+}
+
+// CampaignTags implements idea.Store: one range of the (campaign_id, tag)
+// index, without reading the ideas (ideas merged into others count too).
+func (s *Ideas) CampaignTags(ctx context.Context, campaignID int64, limit int) ([]idea.TagCount, error) {
+	rows, err := s.db.readRows(ctx, `SELECT tag, COUNT(*) FROM idea_tags
+		WHERE campaign_id = $1 GROUP BY tag ORDER BY COUNT(*) DESC, tag LIMIT $2`, campaignID, limit)
+	if err != nil {
+		return nil, fmt.Errorf("campaign tags: %w", err)
+	}
+	defer rows.Close()
+	var out []idea.TagCount
+	for rows.Next() {
+		var t idea.TagCount
+		if err := rows.Scan(&t.Tag, &t.Ideas); err != nil {
+			return nil, err
+		}
+		out = append(out, t)
 	}
 	return out, rows.Err()
 }

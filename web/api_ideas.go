@@ -95,27 +95,36 @@ func apiQueryID(r *http.Request, field string) (int64, error) {
 	return optionalInt(r.URL.Query(), field)
 }
 
-// apiPage reads ?limit= and ?cursor=. The cursor is the offset as a decimal
-// number; clients pass back the "next" they were given.
-func apiPage(r *http.Request) (limit, offset int, err error) {
+// apiPage reads ?limit= and ?cursor=. The cursor is opaque: clients pass
+// back the "next" they were given.
+func apiPage(r *http.Request) (limit int, cursor string, err error) {
 	q := r.URL.Query()
 	limit = apiDefaultLimit
 	if v := q.Get("limit"); v != "" {
 		if limit, err = strconv.Atoi(v); err != nil || limit < 1 || limit > apiMaxLimit {
-			return 0, 0, samtal.FieldError("limit", "error.limit_invalid")
+			return 0, "", samtal.FieldError("limit", "error.limit_invalid")
 		}
 	}
-	if v := q.Get("cursor"); v != "" {
-		if offset, err = strconv.Atoi(v); err != nil || offset < 0 {
-			return 0, 0, samtal.FieldError("cursor", "error.cursor_invalid")
-		}
+	return limit, q.Get("cursor"), nil
+}
+
+// apiOffsetPage is apiPage for short lists that page by position (the
+// moderators' queue, a member's contributions): the cursor is the offset
+// as a decimal number.
+func apiOffsetPage(r *http.Request) (limit, offset int, err error) {
+	limit, cursor, err := apiPage(r)
+	if err != nil || cursor == "" {
+		return limit, 0, err
+	}
+	if offset, err = strconv.Atoi(cursor); err != nil || offset < 0 || offset > 100000 {
+		return 0, 0, samtal.FieldError("cursor", "error.cursor_invalid")
 	}
 	return limit, offset, nil
 }
 
 func (s *Server) apiIdeas(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	f := idea.Filter{Status: q.Get("status"), Sort: q.Get("sort")}
+	f := idea.Filter{Status: q.Get("status"), Sort: q.Get("sort"), Tag: q.Get("tag"), Q: q.Get("q")}
 	var err error
 	if f.CampaignID, err = apiQueryID(r, "campaign_id"); err != nil {
 		s.apiFail(w, r, err)
@@ -125,9 +134,16 @@ func (s *Server) apiIdeas(w http.ResponseWriter, r *http.Request) {
 		s.apiFail(w, r, err)
 		return
 	}
-	if f.Limit, f.Offset, err = apiPage(r); err != nil {
+	var cursor string
+	if f.Limit, cursor, err = apiPage(r); err != nil {
 		s.apiFail(w, r, err)
 		return
+	}
+	if cursor != "" {
+		if f.After, err = idea.ParseCursor(cursor); err != nil {
+			s.apiFail(w, r, err)
+			return
+		}
 	}
 	list, err := s.Ideas.List(r.Context(), f)
 	if err != nil {
@@ -139,9 +155,9 @@ func (s *Server) apiIdeas(w http.ResponseWriter, r *http.Request) {
 		out.Items = append(out.Items, toAPIIdea(i))
 	}
 	// A full page may have a next one; the last page is the first that is
-	// not full.
-	if len(list) == f.Limit {
-		out.Next = strconv.Itoa(f.Offset + f.Limit)
+	// not full. A list by relevance (q) is one page.
+	if len(list) == f.Limit && f.Q == "" {
+		out.Next = idea.CursorAfter(f.Sort, list[len(list)-1])
 	}
 	writeJSON(w, http.StatusOK, out)
 }

@@ -83,7 +83,7 @@ func toAPIQueueItem(it moderation.Item) apiQueueItem {
 }
 
 func (s *Server) apiModerationQueue(w http.ResponseWriter, r *http.Request) {
-	limit, offset, err := apiPage(r)
+	limit, offset, err := apiOffsetPage(r)
 	if err != nil {
 		s.apiFail(w, r, err)
 		return

@@ -74,7 +74,7 @@ type apiContribution struct {
 // apiContributions answers GET /api/v1/me/contributions: the ideas the
 // caller posted, voted for or commented on, with their status changes since.
 func (s *Server) apiContributions(w http.ResponseWriter, r *http.Request) {
-	limit, offset, err := apiPage(r)
+	limit, offset, err := apiOffsetPage(r)
 	if err != nil {
 		s.apiFail(w, r, err)
 		return

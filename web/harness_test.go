@@ -23,6 +23,7 @@ import (
 	"github.com/samtal-dev/samtal/moderation"
 	"github.com/samtal-dev/samtal/notify"
 	"github.com/samtal-dev/samtal/outbox"
+	"github.com/samtal-dev/samtal/search"
 	"github.com/samtal-dev/samtal/sqlstore"
 	"github.com/samtal-dev/samtal/upload"
 )
@@ -76,6 +77,7 @@ func newHarness(t testing.TB, engine string) *harness {
 		Moderation:  &moderation.Service{Store: sqlstore.NewModeration(db), Ideas: ideaService, Limiter: sqlstore.NewLimiter(db)},
 		Notify:      h.notify,
 		Uploads:     &upload.Service{Store: sqlstore.NewUploads(db), Limiter: sqlstore.NewLimiter(db)},
+		Search:      &search.Service{Store: sqlstore.NewSearch(db), Campaigns: campaigns},
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -62,6 +62,8 @@ type campaignData struct {
 	Status     string
 	Sort       string
 	More       string // the next page, or ""
+	Tag        string // the tag filter, or ""
+	Tags       []tagLink
 }
 
 // QuestionText returns the text of one of the campaign's questions.
@@ -85,14 +87,14 @@ func (s *Server) campaignIdeasPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	q := r.URL.Query()
-	f := idea.Filter{CampaignID: c.ID, Status: q.Get("status"), Sort: q.Get("sort")}
+	f := idea.Filter{CampaignID: c.ID, Status: q.Get("status"), Sort: q.Get("sort"), Tag: q.Get("tag")}
 	if f.QuestionID, err = optionalInt(q, "question"); err != nil {
 		s.pageFail(w, r, err)
 		return
 	}
-	if v := q.Get("offset"); v != "" {
-		if f.Offset, err = strconv.Atoi(v); err != nil || f.Offset < 0 {
-			s.pageFail(w, r, samtal.FieldError("offset", "error.number_invalid"))
+	if v := q.Get("cursor"); v != "" {
+		if f.After, err = idea.ParseCursor(v); err != nil {
+			s.pageFail(w, r, err)
 			return
 		}
 	}
@@ -108,14 +110,20 @@ func (s *Server) campaignIdeasPage(w http.ResponseWriter, r *http.Request) {
 		s.pageFail(w, r, err)
 		return
 	}
+	tags, err := s.Ideas.Tags(ctx, c.ID)
+	if err != nil {
+		s.pageFail(w, r, err)
+		return
+	}
 	d := &campaignData{
 		Campaign: c, Ideas: list, Open: s.Ideas.Open(c), VotesLeft: left,
 		Statuses: idea.Statuses, QuestionID: f.QuestionID, Status: f.Status, Sort: f.Sort,
 	}
+	d.Tag = tagFilter(f.Tag)
 	if d.Sort == "" {
 		d.Sort = idea.SortTrending
 	}
-	link := func(sort string, offset int) string {
+	link := func(sort, cursor, tag string) string {
 		v := url.Values{}
 		if f.QuestionID != 0 {
 			v.Set("question", strconv.FormatInt(f.QuestionID, 10))
@@ -126,8 +134,11 @@ func (s *Server) campaignIdeasPage(w http.ResponseWriter, r *http.Request) {
 		if sort != idea.SortTrending {
 			v.Set("sort", sort)
 		}
-		if offset > 0 {
-			v.Set("offset", strconv.Itoa(offset))
+		if tag != "" {
+			v.Set("tag", tag)
+		}
+		if cursor != "" {
+			v.Set("cursor", cursor)
 		}
 		u := "/campaigns/" + url.PathEscape(c.Slug)
 		if len(v) > 0 {
@@ -138,11 +149,12 @@ func (s *Server) campaignIdeasPage(w http.ResponseWriter, r *http.Request) {
 	for _, t := range [][2]string{
 		{idea.SortTrending, "campaign.sort_trending"}, {idea.SortTop, "campaign.sort_top"}, {idea.SortNewest, "campaign.sort_newest"},
 	} {
-		d.Sorts = append(d.Sorts, sortTab{Key: t[1], URL: link(t[0], 0), Current: t[0] == d.Sort})
+		d.Sorts = append(d.Sorts, sortTab{Key: t[1], URL: link(t[0], "", f.Tag), Current: t[0] == d.Sort})
 	}
+	d.Tags = tagLinks(tags, f.Tag, func(tag string) string { return link(d.Sort, "", tag) })
 	if len(list) > ideasPerPage {
 		d.Ideas = list[:ideasPerPage]
-		d.More = link(d.Sort, f.Offset+ideasPerPage)
+		d.More = link(d.Sort, idea.CursorAfter(d.Sort, d.Ideas[ideasPerPage-1]), f.Tag)
 	}
 	v := s.view(r, "campaign.title")
 	v.Data = d

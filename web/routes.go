@@ -52,6 +52,8 @@ func (s *Server) routes() []route {
 		{"GET", "/roadmap", pageRoute, anyone, s.roadmap},
 		{"GET", "/campaigns/{slug}/roadmap", pageRoute, anyone, s.campaignRoadmap},
 		{"GET", "/me/contributions", pageRoute, samtal.PermContribute, s.myContributions},
+		{"GET", "/search", pageRoute, anyone, s.searchPage},
+		{"GET", "/campaigns/{slug}/ideas/similar", pageRoute, samtal.PermContribute, s.similarIdeas},
 
 		{"GET", "/signin", pageRoute, anyone, s.signInForm},
 		{"POST", "/signin", pageRoute, anyone, s.signIn},
@@ -156,5 +158,6 @@ func (s *Server) routes() []route {
 		{"GET", "/api/v1/campaigns/{id}/questions", apiRoute, anyone, s.apiQuestions},
 		{"POST", "/api/v1/campaigns/{id}/questions", apiRoute, samtal.PermManageCampaigns, s.apiAddQuestion},
 		{"POST", "/api/v1/uploads", apiRoute, samtal.PermContribute, s.apiCreateUpload},
+		{"GET", "/api/v1/search", apiRoute, anyone, s.apiSearch},
 	}
 }

@@ -24,6 +24,7 @@ import (
 	"github.com/samtal-dev/samtal/notify"
 	"github.com/samtal-dev/samtal/outbox"
 	"github.com/samtal-dev/samtal/upload"
+	"github.com/samtal-dev/samtal/search"
 )
 
 //go:embed templates static
@@ -61,6 +62,8 @@ type Config struct {
 	Moderation *moderation.Service
 	// Notify keeps follows and notifications.
 	Notify *notify.Service
+	// Search finds ideas and comments.
+	Search *search.Service
 }
 
 // Server serves samtal's pages and API.

@@ -85,6 +85,7 @@ func parseFlags(args []string) (options, error) {
 	fs.IntVar(&o.size.ideas, "ideas", 100000, "ideas to seed, spread over the campaigns")
 	fs.IntVar(&o.size.votes, "votes", 1000000, "votes to seed")
 	fs.IntVar(&o.size.campaigns, "campaigns", 50, "campaigns to seed")
+	fs.IntVar(&o.size.comments, "comments", 200000, "comments to seed, spread over the ideas (besides the idea page's)")
 	fs.IntVar(&o.concurrency, "concurrency", 32, "concurrent clients per scenario")
 	fs.DurationVar(&o.duration, "duration", 5*time.Second, "measured time per scenario (after a 1s warm-up)")
 	fs.StringVar(&o.samtalBin, "samtal", "", "samtal binary to run (default: build ./cmd/samtal)")

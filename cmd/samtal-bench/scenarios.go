@@ -129,6 +129,8 @@ func samtalScenarios(fx *fixture) []scenario {
 				req.URL.Path = fmt.Sprintf("/ideas/%d", fx.seed.IdeaIDs[(client*31+n)%len(fx.seed.IdeaIDs)])
 			},
 		},
+		searchScenarios(fx)[0],
+		searchScenarios(fx)[1],
 		voteScenario(fx),
 		{
 			name:    "page-with-session",

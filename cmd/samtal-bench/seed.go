@@ -43,11 +43,15 @@ type seeded struct {
 	// that every vote of the vote scenario is a new one.
 	VoteCampaign int64
 	VoteIdeas    []int64
+	// SearchQueries are one- and two-word queries drawn from the words of
+	// the seeded texts, for the search scenario.
+	SearchQueries []string
 }
 
 // size is how big a store to seed.
 type size struct {
 	accounts, campaigns, ideas, votes int
+	comments                          int
 }
 
 // seedStore creates and migrates a store at dsn (an SQLite path or a

@@ -66,16 +66,14 @@ func seedIdeas(ctx context.Context, db *sqlstore.DB, sz size, seed *seeded) erro
 
 	now := time.Now().UTC()
 	// Bodies are rendered once, as the services do when members write.
-	ideaBody := "An idea of the load benchmark, with a body of a realistic length. " +
-		"It says what the member would like, why, and for whom; sometimes with a link."
-	ideaHTML := markup.Render(ideaBody)
 	commentBody := "A comment of the load benchmark, answering the idea or another comment in a sentence or two."
 	commentHTML := markup.Render(commentBody)
 	create := func(n, campaignIdx int, at time.Time) (*idea.Idea, error) {
 		q := questions[campaignIdx][n%4]
 		i := &idea.Idea{CampaignID: q.CampaignID, QuestionID: q.ID, AuthorPersonID: members[n%len(members)].PersonID,
-			Title: fmt.Sprintf("Bench idea %d", n), Body: ideaBody, BodyHTML: ideaHTML,
-			Tags: []string{"bench"}, Status: idea.Statuses[n%len(idea.Statuses)], CreatedAt: at, UpdatedAt: at}
+			Title: benchTitle(n), Body: benchBody(n),
+			Tags: benchTags(n), Status: idea.Statuses[n%len(idea.Statuses)], CreatedAt: at, UpdatedAt: at}
+		i.BodyHTML = markup.Render(i.Body)
 		return i, ideas.CreateIdea(ctx, i, idea.Weight(at))
 	}
 	// The ideas, written by workers (PostgreSQL takes them side by side).
@@ -156,6 +154,10 @@ func seedIdeas(ctx context.Context, db *sqlstore.DB, sz size, seed *seeded) erro
 		}
 	}
 	if err := flush(); err != nil {
+		return err
+	}
+
+	if err := seedComments(ctx, ideas, sz, ids, members, seed); err != nil {
 		return err
 	}
 

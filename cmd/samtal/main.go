@@ -35,6 +35,7 @@ import (
 	"github.com/samtal-dev/samtal/moderation"
 	"github.com/samtal-dev/samtal/notify"
 	"github.com/samtal-dev/samtal/outbox"
+	"github.com/samtal-dev/samtal/search"
 	"github.com/samtal-dev/samtal/sqlstore"
 	"github.com/samtal-dev/samtal/upload"
 	"github.com/samtal-dev/samtal/web"
@@ -356,6 +357,7 @@ func open(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 		Moderation:  a.moderation,
 		Notify:      a.notify,
 		Uploads:     a.uploads,
+		Search:      &search.Service{Store: sqlstore.NewSearch(db), Campaigns: a.campaigns},
 	})
 	if err != nil {
 		db.Close()

@@ -1,0 +1,205 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/samtal-dev/samtal/search"
+)
+
+// Search finds ideas and comments: FTS5 on SQLite, tsvector and GIN on
+// PostgreSQL (migrations 00008). Both index text folded the same way and
+// both match each word as a prefix, so they find the same things; their
+// scores differ in scale but both weigh a title above tags above a body.
+type Search struct{ db *DB }
+
+// NewSearch returns the search store of db.
+func NewSearch(db *DB) *Search { return &Search{db: db} }
+
+// visibleModeration is THE condition that a row (ideas or comments, by
+// alias) is in the visible moderation state; search uses it for every idea
+// and comment it returns, for everyone: held and hidden posts are found by
+// nobody, not even their authors or moderators (they have the queue).
+func visibleModeration(alias string) string {
+	return alias + ".moderation = 'visible'"
+}
+
+// matchExpr writes words (letters and digits only, from search.Words) as
+// the engine's query: each a prefix, all of them or any of them. Each word
+// is quoted as well, so even a word the engine would read as an operator
+// (NEAR, AND) is only a word.
+func (db *DB) matchExpr(words []string, any bool) string {
+	parts := make([]string, len(words))
+	for i, w := range words {
+		w = strings.NewReplacer(`"`, ``, `'`, ``, `\`, ``).Replace(w)
+		if db.Engine == Postgres {
+			parts[i] = "'" + w + "':*"
+		} else {
+			parts[i] = `"` + w + `"*`
+		}
+	}
+	sep := " "
+	switch {
+	case db.Engine == Postgres && any:
+		sep = " | "
+	case db.Engine == Postgres:
+		sep = " & "
+	case any:
+		sep = " OR "
+	}
+	return strings.Join(parts, sep)
+}
+
+// ideaMatch returns the FROM clause that joins ideas i to their index, the
+// condition that they match the query in placeholder ph, and their score
+// (higher is better): a title weighs five times a body, tags twice.
+func (db *DB) ideaMatch(ph string) (from, cond, score string) {
+	if db.Engine == Postgres {
+		return ` FROM ideas i`, `i.search @@ to_tsquery('simple', ` + ph + `)`,
+			`ts_rank(i.search, to_tsquery('simple', ` + ph + `), 1)`
+	}
+	return ` FROM ideas_fts JOIN ideas i ON i.id = ideas_fts.rowid`, `ideas_fts MATCH ` + ph, `(-bm25(ideas_fts, 5.0, 1.0, 2.0))`
+}
+
+// searchCandidates is how many of the newest matches a search ranks. A
+// word that is in most texts ("sofa" in a sofa community) would otherwise
+// have every idea scored on every keystroke; beyond the newest few
+// thousand matches, relevance among near-equals is noise anyway. Reading
+// each candidate's idea row (for votes and visibility) is most of a
+// search's cost: about 5 µs a row on SQLite.
+const searchCandidates = 1000
+
+// candidates returns the FROM clause of the newest searchCandidates matches
+// of table (ideas or comments, joined as alias) for the query in ph, and
+// their relevance (higher is better), computed for those only.
+func (db *DB) candidates(table, alias, ph string) (from, relevance string) {
+	n := strconv.Itoa(searchCandidates)
+	if db.Engine == Postgres {
+		// Title, tags and body carry weights A, B, C in ideas.search.
+		return ` FROM (SELECT id FROM ` + table + ` WHERE search @@ to_tsquery('simple', ` + ph + `)
+			ORDER BY id DESC LIMIT ` + n + `) m JOIN ` + table + ` ` + alias + ` ON ` + alias + `.id = m.id`,
+			`ts_rank(` + alias + `.search, to_tsquery('simple', ` + ph + `), 1)`
+	}
+	weights := ""
+	if table == "ideas" {
+		weights = ", 5.0, 1.0, 2.0"
+	}
+	return ` FROM (SELECT rowid AS id, -bm25(` + table + `_fts` + weights + `) AS r FROM ` + table + `_fts WHERE ` + table + `_fts MATCH ` + ph + `
+		ORDER BY rowid DESC LIMIT ` + n + `) m JOIN ` + table + ` ` + alias + ` ON ` + alias + `.id = m.id`, `m.r`
+}
+
+// voteBoost multiplies a relevance score: 1 for no votes, about 1.5 for
+// 100 votes — enough to order equally relevant ideas, not to bury a closer
+// match under a popular one.
+const voteBoost = "(1 + ln(1 + i.votes) / 10)"
+
+// visibleIn adds the condition that campaign c has one of visibilities.
+func visibleIn(w *filter, visibilities []string) {
+	ph := make([]string, len(visibilities))
+	for i, v := range visibilities {
+		ph[i] = w.arg(v)
+	}
+	if len(ph) == 0 {
+		w.conds = append(w.conds, "1 = 0")
+		return
+	}
+	w.conds = append(w.conds, "c.visibility IN ("+strings.Join(ph, ", ")+")")
+}
+
+// SearchIdeas implements search.Store.
+func (s *Search) SearchIdeas(ctx context.Context, q search.StoreQuery) ([]search.Hit, error) {
+	var w filter
+	from, relevance := s.db.candidates("ideas", "i", w.arg(s.db.matchExpr(q.Words, q.AnyWord)))
+	w.conds = append(w.conds, "i.merged_into IS NULL", "i.deleted_at IS NULL", visibleModeration("i"))
+	visibleIn(&w, q.Visibilities)
+	query := `SELECT i.id, i.id, i.campaign_id, i.title, i.body, i.tags, p.name, i.status, i.votes, i.created_at, ` +
+		relevance + ` * ` + voteBoost + ` AS score` + from +
+		` JOIN campaigns c ON c.id = i.campaign_id JOIN persons p ON p.id = i.author_person_id` + w.sql() +
+		` ORDER BY score DESC, i.id DESC LIMIT ` + w.arg(q.Limit) + ` OFFSET ` + w.arg(q.Offset)
+	return s.hits(ctx, search.KindIdea, query, w.args)
+}
+
+// SearchComments implements search.Store: comments that are not deleted, on
+// ideas that are not merged, both visible.
+func (s *Search) SearchComments(ctx context.Context, q search.StoreQuery) ([]search.Hit, error) {
+	var w filter
+	from, relevance := s.db.candidates("comments", "cm", w.arg(s.db.matchExpr(q.Words, q.AnyWord)))
+	w.conds = append(w.conds, "cm.deleted_at IS NULL", "i.merged_into IS NULL", "i.deleted_at IS NULL", visibleModeration("cm"), visibleModeration("i"))
+	visibleIn(&w, q.Visibilities)
+	query := `SELECT cm.id, i.id, i.campaign_id, i.title, cm.body, '', p.name, i.status, i.votes, cm.created_at, ` +
+		relevance + ` AS score` + from +
+		` JOIN ideas i ON i.id = cm.idea_id JOIN campaigns c ON c.id = i.campaign_id JOIN persons p ON p.id = cm.author_person_id` + w.sql() +
+		` ORDER BY score DESC, cm.id DESC LIMIT ` + w.arg(q.Limit) + ` OFFSET ` + w.arg(q.Offset)
+	return s.hits(ctx, search.KindComment, query, w.args)
+}
+
+func (s *Search) hits(ctx context.Context, kind, query string, args []any) ([]search.Hit, error) {
+	rows, err := s.db.readRows(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("search %ss: %w", kind, err)
+	}
+	defer rows.Close()
+	var out []search.Hit
+	for rows.Next() {
+		h := search.Hit{Kind: kind}
+		var tags string
+		var created int64
+		if err := rows.Scan(&h.ID, &h.IdeaID, &h.CampaignID, &h.Title, &h.Text, &tags, &h.AuthorName, &h.Status, &h.Votes, &created, &h.Score); err != nil {
+			return nil, err
+		}
+		if tags != "" {
+			h.Tags = strings.Split(tags, ",")
+		}
+		h.CreatedAt = fromMS(created)
+		out = append(out, h)
+	}
+	return out, rows.Err()
+}
+
+var _ search.Store = (*Search)(nil)
+
+// ImportedComment is one comment brought in from elsewhere (an import, or
+// the load benchmark's seed); replies are not imported.
+type ImportedComment struct {
+	IdeaID, PersonID int64
+	Body             string
+	BodyHTML         string // Body rendered (markup.Render), as pages show it
+	At               time.Time
+}
+
+// ImportComments stores many comments at once and adds them to their ideas'
+// comment counts, in one transaction. The search index follows by its
+// triggers.
+func (s *Ideas) ImportComments(ctx context.Context, comments []ImportedComment) error {
+	return s.db.tx(ctx, func(tx *sql.Tx) error {
+		perIdea := map[int64]int{}
+		for start := 0; start < len(comments); start += importBatch {
+			batch := comments[start:min(start+importBatch, len(comments))]
+			var q strings.Builder
+			q.WriteString(`INSERT INTO comments (idea_id, author_person_id, body, body_html, created_at, updated_at) VALUES `)
+			args := make([]any, 0, len(batch)*5)
+			for i, c := range batch {
+				if i > 0 {
+					q.WriteString(", ")
+				}
+				n := len(args)
+				fmt.Fprintf(&q, "($%d, $%d, $%d, $%d, $%d, $%d)", n+1, n+2, n+3, n+4, n+5, n+5)
+				args = append(args, c.IdeaID, c.PersonID, c.Body, c.BodyHTML, ms(c.At))
+				perIdea[c.IdeaID]++
+			}
+			if _, err := tx.ExecContext(ctx, q.String(), args...); err != nil {
+				return fmt.Errorf("import comments: %w", err)
+			}
+		}
+		for id, n := range perIdea {
+			if _, err := tx.ExecContext(ctx, `UPDATE ideas SET comments = comments + $1 WHERE id = $2`, n, id); err != nil {
+				return fmt.Errorf("import comments: count: %w", err)
+			}
+		}
+		return nil
+	})
+}
