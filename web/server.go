@@ -23,8 +23,8 @@ import (
 	"github.com/samtal-dev/samtal/moderation"
 	"github.com/samtal-dev/samtal/notify"
 	"github.com/samtal-dev/samtal/outbox"
-	"github.com/samtal-dev/samtal/upload"
 	"github.com/samtal-dev/samtal/search"
+	"github.com/samtal-dev/samtal/upload"
 )
 
 //go:embed templates static
