@@ -71,7 +71,7 @@ func (db *DB) ideaMatch(ph string) (from, cond, score string) {
 // thousand matches, relevance among near-equals is noise anyway. Reading
 // each candidate's idea row (for votes and visibility) is most of a
 // search's cost: about 5 µs a row on SQLite.
-const searchCandidates = 1000
+const searchCandidates = 400
 
 // candidates returns the FROM clause of the newest searchCandidates matches
 // of table (ideas or comments, joined as alias) for the query in ph, and
@@ -110,54 +110,91 @@ func visibleIn(w *filter, visibilities []string) {
 	w.conds = append(w.conds, "c.visibility IN ("+strings.Join(ph, ", ")+")")
 }
 
-// SearchIdeas implements search.Store.
+// SearchIdeas implements search.Store in two steps: the ranking reads only
+// what it filters and orders by (no bodies, no names), and the page's few
+// hits are read whole afterwards. Reading every candidate's body into the
+// sorter was most of a search's cost.
 func (s *Search) SearchIdeas(ctx context.Context, q search.StoreQuery) ([]search.Hit, error) {
 	var w filter
 	from, relevance := s.db.candidates("ideas", "i", w.arg(s.db.matchExpr(q.Words, q.AnyWord)))
 	w.conds = append(w.conds, "i.merged_into IS NULL", "i.deleted_at IS NULL", visibleModeration("i"))
 	visibleIn(&w, q.Visibilities)
-	query := `SELECT i.id, i.id, i.campaign_id, i.title, i.body, i.tags, p.name, i.status, i.votes, i.created_at, ` +
-		relevance + ` * ` + voteBoost + ` AS score` + from +
-		` JOIN campaigns c ON c.id = i.campaign_id JOIN persons p ON p.id = i.author_person_id` + w.sql() +
+	rank := `SELECT i.id, ` + relevance + ` * ` + voteBoost + ` AS score` + from +
+		` JOIN campaigns c ON c.id = i.campaign_id` + w.sql() +
 		` ORDER BY score DESC, i.id DESC LIMIT ` + w.arg(q.Limit) + ` OFFSET ` + w.arg(q.Offset)
-	return s.hits(ctx, search.KindIdea, query, w.args)
+	return s.hits(ctx, search.KindIdea, rank, w.args,
+		`SELECT i.id, i.id, i.campaign_id, i.title, i.body, i.tags, p.name, i.status, i.votes, i.created_at
+		 FROM ideas i JOIN persons p ON p.id = i.author_person_id WHERE i.id IN `)
 }
 
-// SearchComments implements search.Store: comments that are not deleted, on
-// ideas that are not merged, both visible.
+// SearchComments implements search.Store like SearchIdeas: comments that
+// are not deleted, on ideas that are not merged, both visible.
 func (s *Search) SearchComments(ctx context.Context, q search.StoreQuery) ([]search.Hit, error) {
 	var w filter
 	from, relevance := s.db.candidates("comments", "cm", w.arg(s.db.matchExpr(q.Words, q.AnyWord)))
 	w.conds = append(w.conds, "cm.deleted_at IS NULL", "i.merged_into IS NULL", "i.deleted_at IS NULL", visibleModeration("cm"), visibleModeration("i"))
 	visibleIn(&w, q.Visibilities)
-	query := `SELECT cm.id, i.id, i.campaign_id, i.title, cm.body, '', p.name, i.status, i.votes, cm.created_at, ` +
-		relevance + ` AS score` + from +
-		` JOIN ideas i ON i.id = cm.idea_id JOIN campaigns c ON c.id = i.campaign_id JOIN persons p ON p.id = cm.author_person_id` + w.sql() +
+	rank := `SELECT cm.id, ` + relevance + ` AS score` + from +
+		` JOIN ideas i ON i.id = cm.idea_id JOIN campaigns c ON c.id = i.campaign_id` + w.sql() +
 		` ORDER BY score DESC, cm.id DESC LIMIT ` + w.arg(q.Limit) + ` OFFSET ` + w.arg(q.Offset)
-	return s.hits(ctx, search.KindComment, query, w.args)
+	return s.hits(ctx, search.KindComment, rank, w.args,
+		`SELECT cm.id, i.id, i.campaign_id, i.title, cm.body, '', p.name, i.status, i.votes, cm.created_at
+		 FROM comments cm JOIN ideas i ON i.id = cm.idea_id JOIN persons p ON p.id = cm.author_person_id WHERE cm.id IN `)
 }
 
-func (s *Search) hits(ctx context.Context, kind, query string, args []any) ([]search.Hit, error) {
-	rows, err := s.db.readRows(ctx, query, args...)
+// hits runs the ranking query (id, score), then reads the ranked rows by
+// detail (which ends in "WHERE x.id IN ") and returns them in rank order.
+func (s *Search) hits(ctx context.Context, kind, rank string, args []any, detail string) ([]search.Hit, error) {
+	rows, err := s.db.readRows(ctx, rank, args...)
+	if err != nil {
+		return nil, fmt.Errorf("search %ss: %w", kind, err)
+	}
+	var ids []int64
+	score := map[int64]float64{}
+	for rows.Next() {
+		var id int64
+		var sc float64
+		if err := rows.Scan(&id, &sc); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		ids = append(ids, id)
+		score[id] = sc
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil || len(ids) == 0 {
+		return nil, err
+	}
+	in, inArgs := inList(ids, 0)
+	rows, err = s.db.readOnce(ctx, detail+in, inArgs...)
 	if err != nil {
 		return nil, fmt.Errorf("search %ss: %w", kind, err)
 	}
 	defer rows.Close()
-	var out []search.Hit
+	byID := make(map[int64]search.Hit, len(ids))
 	for rows.Next() {
 		h := search.Hit{Kind: kind}
 		var tags string
 		var created int64
-		if err := rows.Scan(&h.ID, &h.IdeaID, &h.CampaignID, &h.Title, &h.Text, &tags, &h.AuthorName, &h.Status, &h.Votes, &created, &h.Score); err != nil {
+		if err := rows.Scan(&h.ID, &h.IdeaID, &h.CampaignID, &h.Title, &h.Text, &tags, &h.AuthorName, &h.Status, &h.Votes, &created); err != nil {
 			return nil, err
 		}
 		if tags != "" {
 			h.Tags = strings.Split(tags, ",")
 		}
-		h.CreatedAt = fromMS(created)
-		out = append(out, h)
+		h.CreatedAt, h.Score = fromMS(created), score[h.ID]
+		byID[h.ID] = h
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	out := make([]search.Hit, 0, len(ids))
+	for _, id := range ids {
+		if h, ok := byID[id]; ok {
+			out = append(out, h)
+		}
+	}
+	return out, nil
 }
 
 var _ search.Store = (*Search)(nil)

@@ -131,6 +131,7 @@ func samtalScenarios(fx *fixture) []scenario {
 		},
 		searchScenarios(fx)[0],
 		searchScenarios(fx)[1],
+		searchScenarios(fx)[2],
 		voteScenario(fx),
 		{
 			name:    "page-with-session",

@@ -107,7 +107,17 @@ func searchScenarios(fx *fixture) []scenario {
 	qs := fx.seed.SearchQueries
 	return []scenario{
 		{
+			// The target: search over ideas.
 			name:    "search",
+			request: get("/api/v1/search?kind=idea&q=sofa&limit=20", nil),
+			want:    http.StatusOK,
+			vary: func(req *http.Request, client, n int) {
+				req.URL.RawQuery = "kind=idea&limit=20&q=" + url.QueryEscape(qs[(client*37+n)%len(qs)])
+			},
+		},
+		{
+			// Ideas and comments together, as the search page asks.
+			name:    "search-all",
 			request: get("/api/v1/search?q=sofa&limit=20", nil),
 			want:    http.StatusOK,
 			vary: func(req *http.Request, client, n int) {
