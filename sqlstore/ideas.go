@@ -210,8 +210,13 @@ func (s *Ideas) AddVote(ctx context.Context, ideaID, personID, campaignID int64,
 				return fmt.Errorf("lock voter: %w", err)
 			}
 		}
-		if err := s.lockUnmerged(ctx, tx, ideaID); err != nil {
-			return err
+		if s.db.Engine == Postgres {
+			// On PostgreSQL the idea is locked before its votes (see
+			// lockUnmerged); SQLite's one writer needs no lock, and the
+			// update below refuses a merged idea.
+			if err := s.lockUnmerged(ctx, tx, ideaID); err != nil {
+				return err
+			}
 		}
 		if budget > 0 {
 			var used int
@@ -233,8 +238,12 @@ func (s *Ideas) AddVote(ctx context.Context, ideaID, personID, campaignID int64,
 		}
 		hi, lo := s.db.greatest("trending", "$1"), s.db.least("trending", "$1")
 		err = tx.QueryRowContext(ctx,
-			`UPDATE ideas SET votes = votes + 1, trending = `+hi+` + ln(1 + exp(`+lo+` - `+hi+`)) WHERE id = $2 RETURNING votes`,
+			`UPDATE ideas SET votes = votes + 1, trending = `+hi+` + ln(1 + exp(`+lo+` - `+hi+`)) WHERE id = $2 AND merged_into IS NULL RETURNING votes`,
 			weight, ideaID).Scan(&votes)
+		if errors.Is(err, sql.ErrNoRows) {
+			// Merged a moment ago: the vote is rolled back with the rest.
+			return &samtal.Error{Code: samtal.ECONFLICT, Message: "error.idea_merged"}
+		}
 		return err
 	})
 	return votes, err

@@ -235,6 +235,20 @@ func (db *DB) Backup(ctx context.Context, path string) error {
 	return nil
 }
 
+// Settle brings the statistics and free space up to date after a bulk
+// load, as PostgreSQL's autovacuum does in time (VACUUM ANALYZE). SQLite
+// keeps no statistics unless asked, and samtal never asks, so it is left
+// as it is.
+func (db *DB) Settle(ctx context.Context) error {
+	if db.Engine != Postgres {
+		return nil
+	}
+	if _, err := db.write.ExecContext(ctx, "VACUUM ANALYZE"); err != nil {
+		return fmt.Errorf("vacuum analyze: %w", err)
+	}
+	return nil
+}
+
 // readRow runs a one-row read through a statement prepared once.
 func (db *DB) readRow(ctx context.Context, q string, args ...any) (*sql.Row, error) {
 	st, err := db.prepared(ctx, q)
