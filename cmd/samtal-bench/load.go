@@ -89,6 +89,7 @@ func runLoad(ctx context.Context, client *http.Client, sc scenario, base string,
 	if len(all) > 0 {
 		slices.Sort(all)
 		res.P50MS = ms(percentile(all, 50))
+		res.P95MS = ms(percentile(all, 95))
 		res.P99MS = ms(percentile(all, 99))
 	}
 	if sc.after != nil {
