@@ -67,11 +67,13 @@ func (db *DB) ideaMatch(ph string) (from, cond, score string) {
 
 // searchCandidates is how many of the newest matches a search ranks. A
 // word that is in most texts ("sofa" in a sofa community) would otherwise
-// have every idea scored on every keystroke; beyond the newest few
-// thousand matches, relevance among near-equals is noise anyway. Reading
-// each candidate's idea row (for votes and visibility) is most of a
-// search's cost: about 5 µs a row on SQLite.
-const searchCandidates = 400
+// have every idea scored on every keystroke. Each candidate costs its
+// relevance (bm25 reads its sizes) and its idea row (votes, visibility):
+// with 400 a search over 100,000 ideas took about 9 ms of CPU on SQLite;
+// 200 keeps p95 under 30 ms with four people searching at once on two
+// cores. The price: among more than 200 matches, an old close match can
+// rank below newer, looser ones (docs/design.md).
+const searchCandidates = 200
 
 // candidates returns the FROM clause of the newest searchCandidates matches
 // of table (ideas or comments, joined as alias) for the query in ph, and
