@@ -12,10 +12,11 @@ type Page struct {
 	Campaign *campaign.Campaign
 	History  []StatusChange
 	Comments []Comment // the thread as the actor may see it
+	Merges   []Merge   // the ideas merged into this one
 }
 
-// Page returns an idea with its campaign, status history and thread, as the
-// actor may see them. Get, History and Comments each check visibility on
+// Page returns an idea with its campaign, status history, thread and the
+// ideas merged into it, as the actor may see them. Get, History and Comments each check visibility on
 // their own; a page asking for all three would look the idea and its
 // campaign up three times. Returns ENOTFOUND like Get.
 func (s *Service) Page(ctx context.Context, id int64) (*Page, error) {
@@ -29,6 +30,11 @@ func (s *Service) Page(ctx context.Context, id int64) (*Page, error) {
 	}
 	if p.Comments, err = s.thread(ctx, id); err != nil {
 		return nil, err
+	}
+	if s.MergeStore != nil {
+		if p.Merges, err = s.MergeStore.MergesInto(ctx, id); err != nil {
+			return nil, err
+		}
 	}
 	return p, nil
 }

@@ -261,6 +261,7 @@ func (s *Server) ideaView(r *http.Request) (*view, error) {
 		return nil, err
 	}
 	i, c, history, comments := page.Idea, page.Campaign, page.History, page.Comments
+	merges := page.Merges
 	left, err := s.Ideas.VotesLeft(ctx, c)
 	if err != nil {
 		return nil, err
@@ -273,7 +274,7 @@ func (s *Server) ideaView(r *http.Request) (*view, error) {
 			return nil, err
 		}
 	}
-	d := &ideaData{Idea: i, Campaign: c, History: history, Open: s.Ideas.Open(c), VotesLeft: left, Statuses: idea.Statuses}
+	d := &ideaData{Idea: i, Campaign: c, History: history, Merges: merges, Open: s.Ideas.Open(c), VotesLeft: left, Statuses: idea.Statuses}
 	// Held, hidden and deleted ideas take no votes and no comments.
 	d.Open = d.Open && i.Moderation == idea.ModVisible && !i.Deleted
 	lang := stateOf(r).lang

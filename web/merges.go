@@ -60,9 +60,6 @@ func mergedRedirect(i *idea.Idea) string {
 func (s *Server) ideaExtras(r *http.Request, d *ideaData) error {
 	ctx := r.Context()
 	var err error
-	if d.Merges, err = s.Ideas.MergesInto(ctx, d.Idea.ID); err != nil {
-		return err
-	}
 	// The notice names the idea the visitor came from only if it really
 	// was merged into this one, so that a link cannot put text here.
 	if from, _ := strconv.ParseInt(r.URL.Query().Get("merged_from"), 10, 64); from > 0 {

@@ -71,6 +71,7 @@ func TestPagesTakeConstantQueries(t *testing.T) {
 		get  func() *response
 	}{
 		{"campaign page", func() *response { return member.get("/campaigns/sofa") }},
+		{"idea page, visitor", func() *response { return h.client().get(fmt.Sprintf("/ideas/%d", first.ID)) }},
 		{"idea page, member", func() *response { return member.get(fmt.Sprintf("/ideas/%d", first.ID)) }},
 		{"idea page, moderator", func() *response { return mod.get(fmt.Sprintf("/ideas/%d", first.ID)) }},
 		{"roadmap", func() *response { return member.get("/roadmap") }},
