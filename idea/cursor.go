@@ -21,7 +21,18 @@ type Cursor struct {
 	Sort     string
 	Trending float64 // SortTrending
 	Votes    int     // SortTop
+	Rank     int     // SortStatus: the status's place in Statuses (and Trending)
 	ID       int64
+}
+
+// StatusRank is a status's place in Statuses, the order of SortStatus.
+func StatusRank(status string) int {
+	for k, s := range Statuses {
+		if s == status {
+			return k
+		}
+	}
+	return len(Statuses)
 }
 
 // CursorAfter returns the cursor of the page that follows i in a list
@@ -33,6 +44,8 @@ func CursorAfter(sort string, i *Idea) string {
 		key = strconv.Itoa(i.Votes)
 	case SortNewest:
 		key = "-"
+	case SortStatus:
+		key = strconv.Itoa(StatusRank(i.Status)) + ":" + strconv.FormatFloat(i.Trending, 'g', -1, 64)
 	default:
 		sort = SortTrending
 		key = strconv.FormatFloat(i.Trending, 'g', -1, 64)
@@ -67,6 +80,17 @@ func ParseCursor(s string) (*Cursor, error) {
 		}
 	case SortNewest:
 		if parts[1] != "-" {
+			return nil, bad
+		}
+	case SortStatus:
+		rank, trending, ok := strings.Cut(parts[1], ":")
+		if !ok {
+			return nil, bad
+		}
+		if c.Rank, err = strconv.Atoi(rank); err != nil || c.Rank < 0 || c.Rank > len(Statuses) {
+			return nil, bad
+		}
+		if c.Trending, err = strconv.ParseFloat(trending, 64); err != nil {
 			return nil, bad
 		}
 	default:

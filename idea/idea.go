@@ -86,6 +86,9 @@ const (
 	SortTrending = "trending"
 	SortTop      = "top"
 	SortNewest   = "newest"
+	// SortStatus groups ideas by status in the order of an idea's life
+	// (Statuses), trending first within each.
+	SortStatus = "status"
 )
 
 // Filter selects and orders a list of ideas.

@@ -74,11 +74,30 @@ func TestKeysetPages(t *testing.T) {
 				w.clock = w.clock.Add(time.Minute)
 			}
 		}
+		// Statuses for the status order, several ideas per status.
+		for k, id := range all {
+			if k%3 == 1 {
+				if err := w.ideas.SetStatus(staff, id, idea.Statuses[k%len(idea.Statuses)], ""); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
 		// A static list: every idea once, in the order of one long page.
-		for _, sort := range []string{idea.SortTrending, idea.SortTop, idea.SortNewest} {
+		for _, sort := range []string{idea.SortTrending, idea.SortTop, idea.SortNewest, idea.SortStatus} {
 			whole, err := w.ideas.List(staff, idea.Filter{CampaignID: c.ID, Sort: sort, Limit: 100})
 			if err != nil {
 				t.Fatal(err)
+			}
+			if sort == idea.SortStatus {
+				for k := 1; k < len(whole); k++ {
+					a, b := whole[k-1], whole[k]
+					if ra, rb := idea.StatusRank(a.Status), idea.StatusRank(b.Status); ra > rb || ra == rb && a.Votes < b.Votes && a.Trending < b.Trending {
+						t.Errorf("status order: %s before %s", a.Status, b.Status)
+					}
+				}
+				if idea.StatusRank(whole[0].Status) == idea.StatusRank(whole[len(whole)-1].Status) {
+					t.Errorf("status order: one status only")
+				}
 			}
 			var want []int64
 			for _, i := range whole {

@@ -258,7 +258,7 @@ func (s *Service) List(ctx context.Context, f Filter) ([]*Idea, error) {
 	switch f.Sort {
 	case "":
 		f.Sort = SortTrending
-	case SortTrending, SortTop, SortNewest, SortRelevance:
+	case SortTrending, SortTop, SortNewest, SortStatus, SortRelevance:
 	default:
 		return nil, samtal.FieldError("sort", "error.sort_invalid")
 	}

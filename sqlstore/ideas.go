@@ -95,6 +95,17 @@ func (s *Ideas) IdeaByID(ctx context.Context, id, viewerPersonID int64) (*idea.I
 	return scanIdea(row)
 }
 
+// statusRank is idea.StatusRank in SQL.
+var statusRank = func() string {
+	var b strings.Builder
+	b.WriteString("CASE i.status")
+	for k, st := range idea.Statuses {
+		fmt.Fprintf(&b, " WHEN '%s' THEN %d", st, k)
+	}
+	fmt.Fprintf(&b, " ELSE %d END", len(idea.Statuses))
+	return b.String()
+}()
+
 // ListIdeas implements idea.Store: one query, whatever the page size, with
 // the counts kept on each idea and the viewer's vote as a subquery that hits
 // the votes primary key. Lists carry the first 300 characters of a body.
@@ -135,6 +146,10 @@ func (s *Ideas) ListIdeas(ctx context.Context, f idea.Filter) ([]*idea.Idea, err
 		order = "i.votes DESC, i.id DESC"
 	case idea.SortNewest:
 		order = "i.id DESC"
+	case idea.SortStatus:
+		// No index follows this order: a campaign's ideas are sorted per
+		// page. It is a choice people make now and then, not the default.
+		order = statusRank + ", i.trending DESC, i.id DESC"
 	}
 	if c := f.After; c != nil {
 		switch c.Sort {
@@ -144,6 +159,8 @@ func (s *Ideas) ListIdeas(ctx context.Context, f idea.Filter) ([]*idea.Idea, err
 			w.where("(i.votes, i.id) < (%s, %s)", c.Votes, c.ID)
 		case idea.SortNewest:
 			w.where("i.id < %s", c.ID)
+		case idea.SortStatus:
+			w.where("("+statusRank+" > %s OR ("+statusRank+" = %s AND (i.trending, i.id) < (%s, %s)))", c.Rank, c.Rank, c.Trending, c.ID)
 		}
 	}
 	q := `SELECT ` + fmt.Sprintf(ideaColumns, "substr(i.body, 1, 300)", "''") + from +

@@ -148,6 +148,7 @@ func (s *Server) campaignIdeasPage(w http.ResponseWriter, r *http.Request) {
 	}
 	for _, t := range [][2]string{
 		{idea.SortTrending, "campaign.sort_trending"}, {idea.SortTop, "campaign.sort_top"}, {idea.SortNewest, "campaign.sort_newest"},
+		{idea.SortStatus, "campaign.sort_status"},
 	} {
 		d.Sorts = append(d.Sorts, sortTab{Key: t[1], URL: link(t[0], "", f.Tag), Current: t[0] == d.Sort})
 	}
