@@ -167,12 +167,15 @@ func (s *Service) List(ctx context.Context) ([]*Campaign, error) {
 // not see it, so that its existence is not revealed.
 func (s *Service) Get(ctx context.Context, slug string) (*Campaign, error) {
 	c, err := s.Store.CampaignBySlug(ctx, slug)
+	if err == nil {
+		remember(ctx, c)
+	}
 	return s.visibleOrNotFound(ctx, c, err)
 }
 
 // GetByID is Get by id.
 func (s *Service) GetByID(ctx context.Context, id int64) (*Campaign, error) {
-	c, err := s.Store.CampaignByID(ctx, id)
+	c, err := s.byID(ctx, id)
 	return s.visibleOrNotFound(ctx, c, err)
 }
 

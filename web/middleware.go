@@ -19,6 +19,7 @@ import (
 
 	"github.com/samtal-dev/samtal"
 	"github.com/samtal-dev/samtal/account"
+	"github.com/samtal-dev/samtal/campaign"
 	"github.com/samtal-dev/samtal/i18n"
 )
 
@@ -204,7 +205,12 @@ func (s *Server) wrap(rt route) http.Handler {
 			s.fail(rt, w, r, err)
 			return
 		}
-		r = r.WithContext(samtal.WithActor(r.Context(), st.actor))
+		ctx := samtal.WithActor(r.Context(), st.actor)
+		if r.Method == http.MethodGet || r.Method == http.MethodHead {
+			// A request that only reads looks each campaign up once.
+			ctx = campaign.WithReadCache(ctx)
+		}
+		r = r.WithContext(ctx)
 		if rt.Perm != "" {
 			if err := st.actor.Require(rt.Perm); err != nil {
 				s.fail(rt, w, r, err)
