@@ -74,8 +74,13 @@ func (s *Campaigns) ListCampaigns(ctx context.Context, visibilities []string) ([
 	for i, v := range visibilities {
 		args[i], ph[i] = v, "$"+strconv.Itoa(i+1)
 	}
-	rows, err := s.db.readRows(ctx,
-		`SELECT `+campaignColumns+` FROM campaigns WHERE visibility IN (`+strings.Join(ph, ",")+`) ORDER BY id DESC LIMIT 100`, args...)
+	return s.withQuestions(ctx, `SELECT id FROM campaigns WHERE visibility IN (`+strings.Join(ph, ",")+`) ORDER BY id DESC LIMIT 100`, args...)
+}
+
+// withQuestions reads the campaigns whose ids the query ids selects,
+// newest first, and all their questions: two queries however many.
+func (s *Campaigns) withQuestions(ctx context.Context, ids string, args ...any) ([]*campaign.Campaign, error) {
+	rows, err := s.db.readRows(ctx, `SELECT `+campaignColumns+` FROM campaigns WHERE id IN (`+ids+`) ORDER BY id DESC`, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -93,10 +98,8 @@ func (s *Campaigns) ListCampaigns(ctx context.Context, visibilities []string) ([
 	if err := rows.Err(); err != nil || len(out) == 0 {
 		return out, err
 	}
-	qrows, err := s.db.readRows(ctx,
-		`SELECT q.id, q.campaign_id, q.position, q.text, q.help FROM questions q
-		 WHERE q.campaign_id IN (SELECT id FROM campaigns WHERE visibility IN (`+strings.Join(ph, ",")+`) ORDER BY id DESC LIMIT 100)
-		 ORDER BY q.campaign_id, q.position`, args...)
+	qrows, err := s.db.readRows(ctx, `SELECT id, campaign_id, position, text, help FROM questions
+		WHERE campaign_id IN (`+ids+`) ORDER BY campaign_id, position`, args...)
 	if err != nil {
 		return nil, err
 	}

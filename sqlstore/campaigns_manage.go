@@ -43,37 +43,8 @@ func (s *Campaigns) UpdateCampaign(ctx context.Context, c *campaign.Campaign, e 
 // InvitedCampaigns implements campaign.Store with two queries, like
 // ListCampaigns.
 func (s *Campaigns) InvitedCampaigns(ctx context.Context, personID int64) ([]*campaign.Campaign, error) {
-	const ids = `SELECT c.id FROM campaigns c JOIN campaign_invites i ON i.campaign_id = c.id
-		WHERE i.person_id = $1 AND c.visibility = 'invited' ORDER BY c.id DESC LIMIT 100`
-	rows, err := s.db.readRows(ctx, `SELECT `+campaignColumns+` FROM campaigns WHERE id IN (`+ids+`) ORDER BY id DESC`, personID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []*campaign.Campaign
-	byID := map[int64]*campaign.Campaign{}
-	for rows.Next() {
-		c, err := scanCampaign(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-		byID[c.ID] = c
-	}
-	if err := rows.Err(); err != nil || len(out) == 0 {
-		return out, err
-	}
-	qrows, err := s.db.readRows(ctx, `SELECT id, campaign_id, position, text, help FROM questions
-		WHERE campaign_id IN (`+ids+`) ORDER BY campaign_id, position`, personID)
-	if err != nil {
-		return nil, err
-	}
-	err = scanQuestions(qrows, func(q campaign.Question) {
-		if c := byID[q.CampaignID]; c != nil {
-			c.Questions = append(c.Questions, q)
-		}
-	})
-	return out, err
+	return s.withQuestions(ctx, `SELECT c.id FROM campaigns c JOIN campaign_invites i ON i.campaign_id = c.id
+		WHERE i.person_id = $1 AND c.visibility = 'invited' ORDER BY c.id DESC LIMIT 100`, personID)
 }
 
 // AddQuestion implements campaign.Store.
