@@ -95,8 +95,8 @@ func (s *Ideas) IdeaByID(ctx context.Context, id, viewerPersonID int64) (*idea.I
 	return scanIdea(row)
 }
 
-// statusRank is idea.StatusRank in SQL.
-var statusRank = func() string {
+// statusRank returns idea.StatusRank in SQL.
+func statusRank() string {
 	var b strings.Builder
 	b.WriteString("CASE i.status")
 	for k, st := range idea.Statuses {
@@ -104,7 +104,7 @@ var statusRank = func() string {
 	}
 	fmt.Fprintf(&b, " ELSE %d END", len(idea.Statuses))
 	return b.String()
-}()
+}
 
 // ListIdeas implements idea.Store: one query, whatever the page size, with
 // the counts kept on each idea and the viewer's vote as a subquery that hits
@@ -149,7 +149,7 @@ func (s *Ideas) ListIdeas(ctx context.Context, f idea.Filter) ([]*idea.Idea, err
 	case idea.SortStatus:
 		// No index follows this order: a campaign's ideas are sorted per
 		// page. It is a choice people make now and then, not the default.
-		order = statusRank + ", i.trending DESC, i.id DESC"
+		order = statusRank() + ", i.trending DESC, i.id DESC"
 	}
 	if c := f.After; c != nil {
 		switch c.Sort {
@@ -160,7 +160,8 @@ func (s *Ideas) ListIdeas(ctx context.Context, f idea.Filter) ([]*idea.Idea, err
 		case idea.SortNewest:
 			w.where("i.id < %s", c.ID)
 		case idea.SortStatus:
-			w.where("("+statusRank+" > %s OR ("+statusRank+" = %s AND (i.trending, i.id) < (%s, %s)))", c.Rank, c.Rank, c.Trending, c.ID)
+			rank := statusRank()
+			w.where("("+rank+" > %s OR ("+rank+" = %s AND (i.trending, i.id) < (%s, %s)))", c.Rank, c.Rank, c.Trending, c.ID)
 		}
 	}
 	q := `SELECT ` + fmt.Sprintf(ideaColumns, "substr(i.body, 1, 300)", "''") + from +
