@@ -68,12 +68,27 @@ func attachImages(ctx context.Context, tx *sql.Tx, i *idea.Idea) error {
 	return nil
 }
 
+// htmlBackfilled is the setting that records a finished BackfillHTML.
+const htmlBackfilled = "html.backfilled"
+
 // BackfillHTML renders, with render, the stored HTML of every campaign
 // brief, idea body and comment that has a text but no HTML yet: the rows
 // written before HTML was stored. It runs at start, after the migrations,
-// in batches, and does nothing once every row has its HTML. Returns how
-// many rows it rendered.
+// in batches, once per store: a finished run is recorded, because finding
+// nothing to do is a scan of every comment (no index serves it), and every
+// write since stores its HTML itself. Returns how many rows it rendered.
 func (db *DB) BackfillHTML(ctx context.Context, render func(string) string) (int, error) {
+	if done, err := db.Setting(ctx, htmlBackfilled); err != nil || done != "" {
+		return 0, err
+	}
+	total, err := db.backfillHTML(ctx, render)
+	if err != nil {
+		return total, err
+	}
+	return total, db.SetSetting(ctx, htmlBackfilled, "1")
+}
+
+func (db *DB) backfillHTML(ctx context.Context, render func(string) string) (int, error) {
 	total := 0
 	for _, t := range []struct{ table, src, dst string }{
 		{"campaigns", "brief", "brief_html"},
