@@ -100,3 +100,20 @@ func TestRenderEmpty(t *testing.T) {
 		t.Errorf("Render(blank) = %q, want empty", got)
 	}
 }
+
+func TestExcerpt(t *testing.T) {
+	for _, tt := range []struct {
+		in   string
+		n    int
+		want string
+	}{
+		{"short  text\n", 20, "short text"},
+		{"Sofaen er for lille til os", 16, "Sofaen er for…"},
+		{"ææææææææææ", 4, "ææææ…"},
+		{"", 5, ""},
+	} {
+		if got := Excerpt(tt.in, tt.n); got != tt.want {
+			t.Errorf("Excerpt(%q, %d) = %q, want %q", tt.in, tt.n, got, tt.want)
+		}
+	}
+}

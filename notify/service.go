@@ -10,12 +10,12 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/samtal-dev/samtal"
 	"github.com/samtal-dev/samtal/account"
 	"github.com/samtal-dev/samtal/campaign"
 	"github.com/samtal-dev/samtal/idea"
+	"github.com/samtal-dev/samtal/markup"
 	"github.com/samtal-dev/samtal/mail"
 )
 
@@ -333,14 +333,7 @@ func ignoreNotFound(err error) error {
 }
 
 // excerpt is the start of a comment, for the notification and its mail.
-func excerpt(s string) string {
-	s = strings.Join(strings.Fields(s), " ")
-	if utf8.RuneCountInString(s) <= excerptLen {
-		return s
-	}
-	r := []rune(s)
-	return string(r[:excerptLen]) + "…"
-}
+func excerpt(s string) string { return markup.Excerpt(s, excerptLen) }
 
 // newSecret returns 32 random bytes, URL-safe.
 func newSecret() string {

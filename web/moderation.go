@@ -8,6 +8,7 @@ import (
 
 	"github.com/samtal-dev/samtal"
 	"github.com/samtal-dev/samtal/idea"
+	"github.com/samtal-dev/samtal/markup"
 	"github.com/samtal-dev/samtal/moderation"
 )
 
@@ -226,25 +227,12 @@ func (s *Server) reportForm(w http.ResponseWriter, r *http.Request) {
 			s.pageFail(w, r, err)
 			return
 		}
-		d.Excerpt = excerpt(c.Body, 280)
+		d.Excerpt = markup.Excerpt(c.Body, 280)
 	}
 	v := s.view(r, "report.title")
 	d.Box, d.Back = v.ReportBox(t.String()), s.ideaOfTarget(r, t.String())
 	v.Data = d
 	s.render(w, r, http.StatusOK, "report_new", v)
-}
-
-// excerpt cuts s to at most n characters, at a space where it can.
-func excerpt(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	cut := string(r[:n])
-	if i := strings.LastIndexByte(cut, ' '); i > n/2 {
-		cut = cut[:i]
-	}
-	return cut + "…"
 }
 
 // ideaEditData is what idea_edit.html shows.
