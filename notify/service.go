@@ -15,8 +15,8 @@ import (
 	"github.com/samtal-dev/samtal/account"
 	"github.com/samtal-dev/samtal/campaign"
 	"github.com/samtal-dev/samtal/idea"
-	"github.com/samtal-dev/samtal/markup"
 	"github.com/samtal-dev/samtal/mail"
+	"github.com/samtal-dev/samtal/markup"
 )
 
 // Content reads ideas and comments as the system sees them, for fan-out
