@@ -6,8 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"sort"
-	"strconv"
-	"strings"
 
 	"github.com/samtal-dev/samtal"
 	"github.com/samtal-dev/samtal/idea"
@@ -210,12 +208,11 @@ func (s *Moderation) Queue(ctx context.Context, limit, offset int) ([]moderation
 // inList returns "($n+1, $n+2, …)" for ids, numbered after skip arguments,
 // and the ids as arguments.
 func inList(ids []int64, skip int) (string, []any) {
-	ph := make([]string, len(ids))
 	args := make([]any, len(ids))
 	for i, id := range ids {
-		ph[i], args[i] = "$"+strconv.Itoa(skip+i+1), id
+		args[i] = id
 	}
-	return "(" + strings.Join(ph, ",") + ")", args
+	return "(" + placeholders(skip+1, len(ids)) + ")", args
 }
 
 var _ moderation.Store = (*Moderation)(nil)

@@ -99,19 +99,6 @@ func (db *DB) candidates(table, alias, ph string) (from, relevance string) {
 // match under a popular one.
 const voteBoost = "(1 + ln(1 + i.votes) / 10)"
 
-// visibleIn adds the condition that campaign c has one of visibilities.
-func visibleIn(w *filter, visibilities []string) {
-	ph := make([]string, len(visibilities))
-	for i, v := range visibilities {
-		ph[i] = w.arg(v)
-	}
-	if len(ph) == 0 {
-		w.conds = append(w.conds, "1 = 0")
-		return
-	}
-	w.conds = append(w.conds, "c.visibility IN ("+strings.Join(ph, ", ")+")")
-}
-
 // SearchIdeas implements search.Store in two steps: the ranking reads only
 // what it filters and orders by (no bodies, no names), and the page's few
 // hits are read whole afterwards. Reading every candidate's body into the
@@ -120,7 +107,7 @@ func (s *Search) SearchIdeas(ctx context.Context, q search.StoreQuery) ([]search
 	var w filter
 	from, relevance := s.db.candidates("ideas", "i", w.arg(s.db.matchExpr(q.Words, q.AnyWord)))
 	w.conds = append(w.conds, "i.merged_into IS NULL", "i.deleted_at IS NULL", visibleModeration("i"))
-	visibleIn(&w, q.Visibilities)
+	visibilityIn(&w, q.Visibilities)
 	rank := `SELECT i.id, ` + relevance + ` * ` + voteBoost + ` AS score` + from +
 		` JOIN campaigns c ON c.id = i.campaign_id` + w.sql() +
 		` ORDER BY score DESC, i.id DESC LIMIT ` + w.arg(q.Limit) + ` OFFSET ` + w.arg(q.Offset)
@@ -135,7 +122,7 @@ func (s *Search) SearchComments(ctx context.Context, q search.StoreQuery) ([]sea
 	var w filter
 	from, relevance := s.db.candidates("comments", "cm", w.arg(s.db.matchExpr(q.Words, q.AnyWord)))
 	w.conds = append(w.conds, "cm.deleted_at IS NULL", "i.merged_into IS NULL", "i.deleted_at IS NULL", visibleModeration("cm"), visibleModeration("i"))
-	visibleIn(&w, q.Visibilities)
+	visibilityIn(&w, q.Visibilities)
 	rank := `SELECT cm.id, ` + relevance + ` AS score` + from +
 		` JOIN ideas i ON i.id = cm.idea_id JOIN campaigns c ON c.id = i.campaign_id` + w.sql() +
 		` ORDER BY score DESC, cm.id DESC LIMIT ` + w.arg(q.Limit) + ` OFFSET ` + w.arg(q.Offset)
