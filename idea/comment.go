@@ -107,32 +107,41 @@ func thread(list []Comment) []Comment {
 // Comments returns the comments of an idea the actor may see, in thread
 // order with their depth; deleted ones keep their place, without a body.
 func (s *Service) Comments(ctx context.Context, ideaID int64) ([]Comment, error) {
-	if _, err := s.Get(ctx, ideaID); err != nil {
-		return nil, err
-	}
-	return s.thread(ctx, ideaID)
-}
-
-func (s *Service) thread(ctx context.Context, ideaID int64) ([]Comment, error) {
-	list, err := s.CommentStore.CommentsOfIdea(ctx, ideaID)
+	i, err := s.Get(ctx, ideaID)
 	if err != nil {
 		return nil, err
+	}
+	return s.thread(ctx, i)
+}
+
+// thread returns the comments of idea i as the actor may see them, from
+// the thread cache while i's ThreadVersion is the cached one.
+func (s *Service) thread(ctx context.Context, i *Idea) ([]Comment, error) {
+	list, ok := s.Threads.get(i.ID, i.ThreadVersion)
+	if !ok {
+		var err error
+		if list, err = s.CommentStore.CommentsOfIdea(ctx, i.ID); err != nil {
+			return nil, err
+		}
+		// The comments read are at least as new as i: caching them under
+		// i's version can only ever serve a newer thread, never an older.
+		s.Threads.put(i.ID, i.ThreadVersion, list)
 	}
 	return thread(moderateThread(samtal.ActorFrom(ctx), list)), nil
 }
 
 // Comment returns one comment, with its depth, if the actor may see its idea.
 func (s *Service) Comment(ctx context.Context, id int64) (*Comment, error) {
-	c, err := s.visibleComment(ctx, id)
+	_, i, err := s.visibleComment(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	return s.inThread(ctx, c.IdeaID, id)
+	return s.inThread(ctx, i, id)
 }
 
-// inThread returns comment id of an idea's thread, with its depth.
-func (s *Service) inThread(ctx context.Context, ideaID, id int64) (*Comment, error) {
-	list, err := s.thread(ctx, ideaID)
+// inThread returns comment id of idea i's thread, with its depth.
+func (s *Service) inThread(ctx context.Context, i *Idea, id int64) (*Comment, error) {
+	list, err := s.thread(ctx, i)
 	if err != nil {
 		return nil, err
 	}
@@ -144,22 +153,24 @@ func (s *Service) inThread(ctx context.Context, ideaID, id int64) (*Comment, err
 	return nil, errNotFound
 }
 
-// visibleComment returns a comment whose idea the actor may see.
-func (s *Service) visibleComment(ctx context.Context, id int64) (*Comment, error) {
+// visibleComment returns a comment whose idea the actor may see, and the
+// idea.
+func (s *Service) visibleComment(ctx context.Context, id int64) (*Comment, *Idea, error) {
 	if id <= 0 {
-		return nil, errNotFound
+		return nil, nil, errNotFound
 	}
 	c, err := s.CommentStore.CommentByID(ctx, id)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	if _, err := s.Get(ctx, c.IdeaID); err != nil {
-		return nil, err
+	i, err := s.Get(ctx, c.IdeaID)
+	if err != nil {
+		return nil, nil, err
 	}
 	if c.Moderation == ModHeld && !seesModerated(samtal.ActorFrom(ctx), c.AuthorPersonID) {
-		return nil, errNotFound
+		return nil, nil, errNotFound
 	}
-	return c, nil
+	return c, i, nil
 }
 
 // AddComment posts a comment on an idea the actor may see, or with parentID
@@ -198,7 +209,7 @@ func (s *Service) AddComment(ctx context.Context, ideaID, parentID int64, body s
 		case err != nil:
 			return nil, err
 		}
-		parent, err := s.inThread(ctx, ideaID, parentID)
+		parent, err := s.inThread(ctx, i, parentID)
 		if err != nil {
 			return nil, err
 		}
@@ -231,7 +242,7 @@ func (s *Service) EditComment(ctx context.Context, id int64, body string) (*Comm
 	if err := requirePerson(a); err != nil {
 		return nil, err
 	}
-	c, err := s.visibleComment(ctx, id)
+	c, i, err := s.visibleComment(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -248,8 +259,12 @@ func (s *Service) EditComment(ctx context.Context, id int64, body string) (*Comm
 		if err := s.CommentStore.EditComment(ctx, id, body, markup.Render(body), s.now()); err != nil {
 			return nil, err
 		}
+		// The edit changed the thread's version: read the idea again.
+		if i, err = s.Get(ctx, c.IdeaID); err != nil {
+			return nil, err
+		}
 	}
-	return s.inThread(ctx, c.IdeaID, id)
+	return s.inThread(ctx, i, id)
 }
 
 // DeleteComment deletes a comment: its author may, and so may moderators,
@@ -261,7 +276,7 @@ func (s *Service) DeleteComment(ctx context.Context, id int64) error {
 	if err := a.Require(samtal.PermContribute); err != nil {
 		return err
 	}
-	c, err := s.visibleComment(ctx, id)
+	c, _, err := s.visibleComment(ctx, id)
 	if err != nil {
 		return err
 	}
@@ -287,7 +302,7 @@ func (s *Service) CommentEdits(ctx context.Context, id int64) ([]CommentEdit, er
 	if err := samtal.ActorFrom(ctx).Require(samtal.PermModerate); err != nil {
 		return nil, err
 	}
-	if _, err := s.visibleComment(ctx, id); err != nil {
+	if _, _, err := s.visibleComment(ctx, id); err != nil {
 		return nil, err
 	}
 	return s.CommentStore.CommentEdits(ctx, id)

@@ -62,6 +62,9 @@ type Idea struct {
 	BodyHTML string
 	// Images are the keys of the idea's uploaded images, in order.
 	Images []string
+	// ThreadVersion changes whenever anything the idea's comment thread
+	// shows changes (the store keeps it); the thread cache is keyed by it.
+	ThreadVersion int64
 }
 
 // ImageURLs returns where the idea's images are served.

@@ -28,7 +28,7 @@ func (s *Service) Page(ctx context.Context, id int64) (*Page, error) {
 	if p.History, err = s.Store.StatusChanges(ctx, id); err != nil {
 		return nil, err
 	}
-	if p.Comments, err = s.thread(ctx, id); err != nil {
+	if p.Comments, err = s.thread(ctx, i); err != nil {
 		return nil, err
 	}
 	if s.MergeStore != nil {

@@ -62,6 +62,8 @@ type Service struct {
 	NoteStore NoteStore
 	// Progress reads roadmaps and what became of a person's contributions.
 	Progress ProgressStore
+	// Threads, if set, keeps recently read comment threads in memory.
+	Threads *ThreadCache
 }
 
 func (s *Service) now() time.Time {

@@ -29,7 +29,7 @@ func newWorld(t *testing.T, db *sqlstore.DB) *world {
 	t.Helper()
 	w := &world{db: db, campaigns: &campaign.Service{Store: sqlstore.NewCampaigns(db)}, accounts: sqlstore.NewAccounts(db), clock: time.Now().UTC()}
 	ideas := sqlstore.NewIdeas(db)
-	w.ideas = &idea.Service{Store: ideas, CommentStore: ideas, ModerationStore: ideas, Campaigns: w.campaigns, Limiter: sqlstore.NewLimiter(db), Now: func() time.Time { return w.clock }}
+	w.ideas = &idea.Service{Store: ideas, CommentStore: ideas, Threads: idea.NewThreadCache(1 << 20), ModerationStore: ideas, Campaigns: w.campaigns, Limiter: sqlstore.NewLimiter(db), Now: func() time.Time { return w.clock }}
 	return w
 }
 

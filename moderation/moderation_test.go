@@ -61,7 +61,7 @@ func newWorld(t *testing.T, db *sqlstore.DB) *world {
 	t.Helper()
 	w := &world{db: db, campaigns: &campaign.Service{Store: sqlstore.NewCampaigns(db)}, accounts: sqlstore.NewAccounts(db), events: &events{}}
 	st := sqlstore.NewIdeas(db)
-	w.ideas = &idea.Service{Store: st, CommentStore: st, ModerationStore: st, Campaigns: w.campaigns, Limiter: sqlstore.NewLimiter(db), Events: w.events}
+	w.ideas = &idea.Service{Store: st, CommentStore: st, Threads: idea.NewThreadCache(1 << 20), ModerationStore: st, Campaigns: w.campaigns, Limiter: sqlstore.NewLimiter(db), Events: w.events}
 	w.mod = &moderation.Service{Store: sqlstore.NewModeration(db), Ideas: w.ideas, Limiter: sqlstore.NewLimiter(db)}
 	return w
 }

@@ -61,7 +61,7 @@ func (s *Ideas) CreateIdea(ctx context.Context, i *idea.Idea, trending float64) 
 const ideaColumns = `i.id, i.campaign_id, i.question_id, i.author_person_id, p.name, i.title, %s, i.tags, i.status,
 	i.votes, i.comments, COALESCE(i.merged_into, 0), i.trending, i.created_at, i.updated_at,
 	i.moderation, i.moderation_reason, i.deleted_at IS NOT NULL,
-	EXISTS (SELECT 1 FROM votes v WHERE v.idea_id = i.id AND v.person_id = $1), %s, i.images`
+	EXISTS (SELECT 1 FROM votes v WHERE v.idea_id = i.id AND v.person_id = $1), %s, i.images, i.thread_version`
 
 func scanIdea(row interface{ Scan(...any) error }) (*idea.Idea, error) {
 	var i idea.Idea
@@ -69,7 +69,7 @@ func scanIdea(row interface{ Scan(...any) error }) (*idea.Idea, error) {
 	var created, updated int64
 	if err := row.Scan(&i.ID, &i.CampaignID, &i.QuestionID, &i.AuthorPersonID, &i.AuthorName, &i.Title, &i.Body, &tags, &i.Status,
 		&i.Votes, &i.Comments, &i.MergedInto, &i.Trending, &created, &updated,
-		&i.Moderation, &i.ModerationReason, &i.Deleted, &i.Voted, &i.BodyHTML, &images); err != nil {
+		&i.Moderation, &i.ModerationReason, &i.Deleted, &i.Voted, &i.BodyHTML, &images, &i.ThreadVersion); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil, errNotFound
 		}

@@ -42,7 +42,7 @@ type mergeWorld struct {
 func newMergeWorld(t *testing.T, db *sqlstore.DB) *mergeWorld {
 	w := &mergeWorld{t: t, db: db, accounts: sqlstore.NewAccounts(db), events: &recorder{}, clock: time.Now().UTC().Add(-time.Hour)}
 	store := sqlstore.NewIdeas(db)
-	w.ideas = &idea.Service{Store: store, CommentStore: store, MergeStore: store, NoteStore: store, Progress: store,
+	w.ideas = &idea.Service{Store: store, CommentStore: store, Threads: idea.NewThreadCache(1 << 20), MergeStore: store, NoteStore: store, Progress: store,
 		Campaigns: &campaign.Service{Store: sqlstore.NewCampaigns(db)}, Limiter: sqlstore.NewLimiter(db),
 		Events: w.events, Now: func() time.Time { return w.clock }}
 	return w

@@ -20,15 +20,16 @@ const maxCommentIndent = 5
 
 // commentItem is one comment of the idea page, with everything the
 // template asks decided here. It embeds nothing and holds ready-made text:
-// html/template looks fields up by reflection, and a promoted field of an
-// embedded struct takes its slow path — a thread of 100 comments asked for
-// thousands of them (docs/design.md, "Long pages").
+// html/template looks fields up by reflection and passes every output
+// through an escaper called by reflection, so a thread of 100 comments
+// asked thousands of them (docs/design.md, "Long pages").
 type commentItem struct {
 	// Head is the comment's opening tag, its meta line and its body (or
-	// the line that stands in for a deleted or hidden one), written here
-	// with escaping by hand: the template only adds what the viewer may do.
-	Head             template.HTML
-	ID, IdeaID       int64
+	// the line that stands in for a deleted or hidden one); Tail is its
+	// report link, its reply and delete actions and its closing tag. Both
+	// are written here with escaping by hand.
+	Head, Tail       template.HTML
+	ID               int64
 	AuthorName       string
 	CreatedAt        time.Time
 	Body             string // the Markdown source (the author's edit form)
@@ -40,15 +41,26 @@ type commentItem struct {
 	Edits            []idea.CommentEdit // earlier texts, for moderators
 	// Own: the viewer wrote it. Placeholder: someone else's hidden comment
 	// that keeps its place without its text. Live: neither deleted nor a
-	// placeholder. CanReport: the viewer may report it. Flagged: it needs
-	// the moderation partial at all.
-	Own, Placeholder, Live, CanReport, CanReply, CanDelete, Flagged bool
+	// placeholder. CanReport: the viewer may report it. Special: the
+	// template shows more of it than Head and Tail (a moderation notice,
+	// earlier versions).
+	Own, Placeholder, Live, CanReport, CanReply, CanDelete, Special bool
 }
 
-// commentTexts are the fixed texts of a comment's head in the viewer's
-// language, and its date format.
+// threadPart is a run of comments that need nothing from the template but
+// their Head and Tail, written out as one piece (Plain), or one comment
+// that does (Item). A visitor's thread is one part.
+type threadPart struct {
+	Plain template.HTML
+	Item  *commentItem
+}
+
+// commentTexts are the fixed texts of a comment in the viewer's language,
+// its date format and the viewer's form token.
 type commentTexts struct {
 	Deleted, Hidden, Edited string
+	Reply, Delete, Report   string
+	CSRF                    string
 	Date                    func(time.Time) string
 }
 
@@ -74,6 +86,30 @@ func (c *commentItem) head(t commentTexts) {
 	c.Head = template.HTML(b.String())
 }
 
+// tail writes c's Tail: what the viewer may do with a live comment, then
+// the closing tag.
+func (c *commentItem) tail(t commentTexts) {
+	var b strings.Builder
+	id := strconv.FormatInt(c.ID, 10)
+	if c.Live && c.CanReport {
+		b.WriteString(`<a class="small report-link" href="/reports/new?target=comment-` + id + `">` + template.HTMLEscapeString(t.Report) + `</a>`)
+	}
+	if c.Live && (c.CanReply || c.CanDelete) {
+		b.WriteString(`<div class="comment-actions">`)
+		if c.CanReply {
+			b.WriteString(`<a class="reply-link" href="?reply=` + id + `#comment-form">` + template.HTMLEscapeString(t.Reply) + `</a>`)
+		}
+		if c.CanDelete {
+			b.WriteString(`<form method="post" action="/comments/` + id + `/delete" class="inline">` +
+				`<input type="hidden" name="csrf" value="` + template.HTMLEscapeString(t.CSRF) + `">` +
+				`<button type="submit" class="secondary">` + template.HTMLEscapeString(t.Delete) + `</button></form>`)
+		}
+		b.WriteString(`</div>`)
+	}
+	b.WriteString(`</li>`)
+	c.Tail = template.HTML(b.String())
+}
+
 // commentItems prepares a thread for the page for the actor a, with texts
 // in the viewer's language; edits are the earlier texts by comment (nil
 // unless a moderates). canReply is whether the idea takes replies now.
@@ -84,21 +120,47 @@ func commentItems(a samtal.Actor, list []idea.Comment, edits map[int64][]idea.Co
 	for k, c := range list {
 		own := a.PersonID != 0 && a.PersonID == c.AuthorPersonID
 		visible := c.Moderation == idea.ModVisible
-		out[k] = commentItem{
-			ID: c.ID, IdeaID: c.IdeaID, AuthorName: c.AuthorName, Body: c.Body, HTML: template.HTML(c.BodyHTML),
+		it := &out[k]
+		*it = commentItem{
+			ID: c.ID, AuthorName: c.AuthorName, Body: c.Body, HTML: template.HTML(c.BodyHTML),
 			Indent: min(c.Depth, maxCommentIndent), Deleted: c.Deleted, Edited: c.Edited,
 			Moderation: c.Moderation, ModerationReason: c.ModerationReason, Edits: edits[c.ID],
+			CreatedAt:   c.CreatedAt,
 			Own:         own,
 			Placeholder: !visible && !own && !mod,
 			CanReport:   !c.Deleted && !own && a.PersonID != 0 && contribute && visible,
 			CanReply:    !c.Deleted && contribute && visible && canReply,
 			CanDelete:   !c.Deleted && contribute && (mod || own),
 		}
-		out[k].CreatedAt = c.CreatedAt
-		out[k].Live = !c.Deleted && !out[k].Placeholder
-		out[k].Flagged = !visible || out[k].CanReport
-		out[k].head(texts)
+		it.Live = !c.Deleted && !it.Placeholder
+		it.Special = it.Live && (!visible || len(it.Edits) > 0)
+		it.head(texts)
+		it.tail(texts)
 	}
+	return out
+}
+
+// threadParts groups items into the parts the page writes.
+func threadParts(items []commentItem) []threadPart {
+	var out []threadPart
+	var plain strings.Builder
+	flush := func() {
+		if plain.Len() > 0 {
+			out = append(out, threadPart{Plain: template.HTML(plain.String())})
+			plain.Reset()
+		}
+	}
+	for k := range items {
+		it := &items[k]
+		if it.Special {
+			flush()
+			out = append(out, threadPart{Item: it})
+			continue
+		}
+		plain.WriteString(string(it.Head))
+		plain.WriteString(string(it.Tail))
+	}
+	flush()
 	return out
 }
 

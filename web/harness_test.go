@@ -62,7 +62,7 @@ func newHarness(t testing.TB, engine string) *harness {
 	}
 	campaigns := &campaign.Service{Store: sqlstore.NewCampaigns(db)}
 	ideas := sqlstore.NewIdeas(db)
-	ideaService := &idea.Service{Store: ideas, CommentStore: ideas, Campaigns: campaigns, Limiter: sqlstore.NewLimiter(db)}
+	ideaService := &idea.Service{Store: ideas, CommentStore: ideas, Threads: idea.NewThreadCache(1 << 20), Campaigns: campaigns, Limiter: sqlstore.NewLimiter(db)}
 	ideaService.MergeStore, ideaService.NoteStore, ideaService.Progress = ideas, ideas, ideas
 	ideaService.ModerationStore = ideas
 	// No queue: notifications fan out before the request answers.

@@ -232,6 +232,7 @@ type ideaData struct {
 	Question  string
 	History   []idea.StatusChange
 	Comments  []commentItem
+	Thread    []threadPart // Comments as the page writes them
 	Open      bool
 	VotesLeft int
 	Statuses  []string
@@ -282,9 +283,13 @@ func (s *Server) ideaView(r *http.Request) (*view, error) {
 	texts := commentTexts{
 		Deleted: s.Catalog.T(lang, "comment.deleted", nil), Hidden: s.Catalog.T(lang, "comment.hidden", nil),
 		Edited: s.Catalog.T(lang, "comment.edited", nil),
+		Reply:  s.Catalog.T(lang, "comment.reply", nil), Delete: s.Catalog.T(lang, "comment.delete", nil),
+		Report: s.Catalog.T(lang, "report.summary", nil),
+		CSRF:   stateOf(r).csrf,
 		Date:   func(t time.Time) string { return s.Catalog.FormatDate(lang, t) },
 	}
 	d.Comments = commentItems(actor, comments, edits, texts, i.Moderation == idea.ModVisible && !i.Deleted)
+	d.Thread = threadParts(d.Comments)
 	// Every reply link leads to the page's one comment form, which then
 	// answers that comment: one form instead of one per comment.
 	replyTo := r.URL.Query().Get("reply")

@@ -56,11 +56,11 @@ func (v *view) ReportBox(target string) reportBox {
 // commentModBox is what the "comment-moderation" partial shows.
 type commentModBox struct {
 	V *view
-	C commentItem
+	C *commentItem
 }
 
 // CommentMod bundles what a comment's moderation partial needs.
-func (v *view) CommentMod(c commentItem) commentModBox { return commentModBox{V: v, C: c} }
+func (v *view) CommentMod(c *commentItem) commentModBox { return commentModBox{V: v, C: c} }
 
 // Visible is the visible state, for comparisons in templates.
 func (v *view) Visible() string { return idea.ModVisible }

@@ -17,14 +17,17 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"syscall"
 	"time"
@@ -54,6 +57,8 @@ type options struct {
 	samtalBin   string // a prebuilt samtal binary; empty: build one
 	databaseURL string // PostgreSQL server for the postgres engine
 	jsonFile    string
+	only        *regexp.Regexp // run only the scenarios whose names match; nil: all
+	keep        string         // SQLite data dir kept between runs, seeded once; empty: a fresh one
 }
 
 func main() {
@@ -91,8 +96,17 @@ func parseFlags(args []string) (options, error) {
 	fs.StringVar(&o.samtalBin, "samtal", "", "samtal binary to run (default: build ./cmd/samtal)")
 	fs.StringVar(&o.databaseURL, "database-url", "", "postgres:// URL of a server to make a scratch schema on (default $SAMTAL_TEST_POSTGRES)")
 	fs.StringVar(&o.jsonFile, "json", "", "also write all figures to this JSON file")
+	only := fs.String("only", "", "run only the scenarios whose names match this regular expression (for development)")
+	fs.StringVar(&o.keep, "keep", "", "SQLite only: seed into this directory once and reuse it in later runs (for development; scenarios that write, like vote, then measure a store they already changed)")
 	if err := fs.Parse(args); err != nil {
 		return o, err
+	}
+	if *only != "" {
+		re, err := regexp.Compile(*only)
+		if err != nil {
+			return o, fmt.Errorf("--only: %w", err)
+		}
+		o.only = re
 	}
 	if o.databaseURL == "" {
 		// Read after parsing, so that -h does not print a password.
@@ -113,6 +127,8 @@ func parseFlags(args []string) (options, error) {
 		return o, fmt.Errorf("--concurrency %d: want 1 to 10000", o.concurrency)
 	case o.duration < 100*time.Millisecond || o.duration > time.Hour:
 		return o, fmt.Errorf("--duration %s: want 100ms to 1h", o.duration)
+	case o.keep != "" && o.engine != "sqlite":
+		return o, errors.New("--keep works with --engine sqlite only")
 	case o.engine != "sqlite" && !sqlstore.IsPostgresURL(o.databaseURL):
 		return o, errors.New("the postgres engine needs --database-url or SAMTAL_TEST_POSTGRES (a postgres:// URL)")
 	}
@@ -204,6 +220,9 @@ func buildSamtal(ctx context.Context, dir string) (string, error) {
 func benchEngine(ctx context.Context, o options, engine, bin, self, tmp string, out io.Writer) (engineResult, error) {
 	er := engineResult{Engine: engine, Accounts: o.accounts}
 	dataDir := filepath.Join(tmp, engine+"-data")
+	if o.keep != "" {
+		dataDir = o.keep
+	}
 	if err := os.MkdirAll(dataDir, 0o750); err != nil {
 		return er, fmt.Errorf("data dir: %w", err)
 	}
@@ -226,11 +245,21 @@ func benchEngine(ctx context.Context, o options, engine, bin, self, tmp string, 
 		args = append(args, "--database-url", url)
 	}
 
-	fmt.Fprintf(out, "%s: seeding %d accounts …\n", engine, o.accounts)
 	o.size.accounts = o.accounts
-	seed, err := seedStore(ctx, dsn, o.size)
+	seed, err := loadKeptSeed(o.keep)
 	if err != nil {
 		return er, err
+	}
+	if seed == nil {
+		fmt.Fprintf(out, "%s: seeding %d accounts …\n", engine, o.accounts)
+		if seed, err = seedStore(ctx, dsn, o.size); err != nil {
+			return er, err
+		}
+		if err := saveKeptSeed(o.keep, seed); err != nil {
+			return er, err
+		}
+	} else {
+		fmt.Fprintf(out, "%s: reusing the store seeded in %s\n", engine, o.keep)
 	}
 	er.SeedSeconds = seed.Took.Seconds()
 	fmt.Fprintf(out, "%s: seeded in %s\n", engine, seed.Took.Round(time.Millisecond))
@@ -264,6 +293,9 @@ func benchEngine(ctx context.Context, o options, engine, bin, self, tmp string, 
 	}
 	var ceilings []scenarioResult
 	for _, sc := range samtalScenarios(fx) {
+		if o.only != nil && !o.only.MatchString(sc.name) {
+			continue
+		}
 		fmt.Fprintf(out, "%s: scenario trivial, then %s …\n", engine, sc.name)
 		ceiling := runLoad(ctx, client, trivialScenario(), trivial.baseURL, o.concurrency, o.duration)
 		ceilings = append(ceilings, ceiling)
@@ -283,4 +315,39 @@ func benchEngine(ctx context.Context, o options, engine, bin, self, tmp string, 
 	er.Scenarios = append([]scenarioResult{meanOf("trivial", ceilings)}, er.Scenarios...)
 	er.relateToTrivial()
 	return er, nil
+}
+
+// keptSeedFile is where --keep records what the seeded store holds.
+const keptSeedFile = "seed.json"
+
+// loadKeptSeed returns what a kept store was seeded with, or nil when there
+// is no kept store (or none yet).
+func loadKeptSeed(dir string) (*seeded, error) {
+	if dir == "" {
+		return nil, nil
+	}
+	b, err := os.ReadFile(filepath.Join(dir, keptSeedFile))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	} else if err != nil {
+		return nil, fmt.Errorf("--keep: %w", err)
+	}
+	var s seeded
+	if err := json.Unmarshal(b, &s); err != nil {
+		return nil, fmt.Errorf("--keep: %s: %w", keptSeedFile, err)
+	}
+	return &s, nil
+}
+
+// saveKeptSeed records seed next to a kept store, written last, so that a
+// seed cut off half-way is not reused.
+func saveKeptSeed(dir string, seed *seeded) error {
+	if dir == "" {
+		return nil
+	}
+	b, err := json.Marshal(seed)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(dir, keptSeedFile), b, 0o640)
 }

@@ -41,6 +41,10 @@ import (
 	"github.com/samtal-dev/samtal/web"
 )
 
+// threadCacheBytes is how much comment text the idea pages keep in memory:
+// about 300 threads of 100 comments, the busy ones of a big community.
+const threadCacheBytes = 32 << 20
+
 const usage = `samtal — social CRM and co-creation platform
 
 Usage:
@@ -331,6 +335,7 @@ func open(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 	a.ideas = &idea.Service{Store: ideas, CommentStore: ideas, Campaigns: a.campaigns, Limiter: sqlstore.NewLimiter(db)}
 	a.ideas.MergeStore, a.ideas.NoteStore, a.ideas.Progress = ideas, ideas, ideas
 	a.ideas.ModerationStore = ideas
+	a.ideas.Threads = idea.NewThreadCache(threadCacheBytes)
 	a.moderation = &moderation.Service{Store: sqlstore.NewModeration(db), Ideas: a.ideas, Limiter: sqlstore.NewLimiter(db)}
 	a.notify = &notify.Service{
 		Store: sqlstore.NewNotifications(db), Content: ideas, Ideas: a.ideas, Campaigns: a.campaigns,
