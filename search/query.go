@@ -36,13 +36,32 @@ func FoldChars() string { return foldFrom }
 
 // Fold lower-cases s and takes accents off as the search index does.
 func Fold(s string) string {
+	if isFoldedASCII(s) {
+		return s // most words of most searches: nothing to do, nothing to copy
+	}
 	return strings.Map(func(r rune) rune {
+		if r < utf8.RuneSelf {
+			if 'A' <= r && r <= 'Z' {
+				r += 'a' - 'A'
+			}
+			return r
+		}
 		r = unicode.ToLower(r)
 		if f, ok := foldMap[r]; ok {
 			return f
 		}
 		return r
 	}, s)
+}
+
+// isFoldedASCII reports whether s is ASCII without capitals.
+func isFoldedASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= utf8.RuneSelf || ('A' <= c && c <= 'Z') {
+			return false
+		}
+	}
+	return true
 }
 
 // isWordChar reports whether r belongs to a word: letters and digits, as

@@ -1,9 +1,11 @@
 package sqlstore
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -13,8 +15,8 @@ import (
 
 // Search finds ideas and comments: FTS5 on SQLite, tsvector and GIN on
 // PostgreSQL (migrations 00008). Both index text folded the same way and
-// both match each word as a prefix, so they find the same things; their
-// scores differ in scale but both weigh a title above tags above a body.
+// both match each word as a prefix, so they find the same things, and
+// search.Relevance ranks what they find, so they order it the same way.
 type Search struct{ db *DB }
 
 // NewSearch returns the search store of db.
@@ -67,92 +69,104 @@ func (db *DB) ideaMatch(ph string) (from, cond, score string) {
 
 // searchCandidates is how many of the newest matches a search ranks. A
 // word that is in most texts ("sofa" in a sofa community) would otherwise
-// have every idea scored on every keystroke. Each candidate costs its
-// relevance (bm25 reads its sizes) and its idea row (votes, visibility):
-// with 400 a search over 100,000 ideas took about 9 ms of CPU on SQLite;
-// 200 keeps p95 under 30 ms with four people searching at once on two
-// cores. The price: among more than 200 matches, an old close match can
-// rank below newer, looser ones (docs/design.md).
+// have every idea scored on every keystroke. Each candidate costs its idea
+// row (title, tags, votes, visibility). The price: among more than 200
+// matches, an old close match can rank below newer, looser ones
+// (docs/design.md).
 const searchCandidates = 200
 
 // candidates returns the FROM clause of the newest searchCandidates matches
-// of table (ideas or comments, joined as alias) for the query in ph, and
-// their relevance (higher is better), computed for those only.
-func (db *DB) candidates(table, alias, ph string) (from, relevance string) {
+// of table (ideas or comments, joined as alias) for the query in ph.
+// Neither engine scores them: search.Relevance does, in Go, the same for
+// both.
+func (db *DB) candidates(table, alias, ph string) string {
 	n := strconv.Itoa(searchCandidates)
 	if db.Engine == Postgres {
-		// Title, tags and body carry weights A, B, C in ideas.search.
 		return ` FROM (SELECT id FROM ` + table + ` WHERE search @@ to_tsquery('simple', ` + ph + `)
-			ORDER BY id DESC LIMIT ` + n + `) m JOIN ` + table + ` ` + alias + ` ON ` + alias + `.id = m.id`,
-			`ts_rank(` + alias + `.search, to_tsquery('simple', ` + ph + `), 1)`
+			ORDER BY id DESC LIMIT ` + n + `) m JOIN ` + table + ` ` + alias + ` ON ` + alias + `.id = m.id`
 	}
-	weights := ""
-	if table == "ideas" {
-		weights = ", 5.0, 1.0, 2.0"
-	}
-	return ` FROM (SELECT rowid AS id, -bm25(` + table + `_fts` + weights + `) AS r FROM ` + table + `_fts WHERE ` + table + `_fts MATCH ` + ph + `
-		ORDER BY rowid DESC LIMIT ` + n + `) m JOIN ` + table + ` ` + alias + ` ON ` + alias + `.id = m.id`, `m.r`
+	return ` FROM (SELECT rowid AS id FROM ` + table + `_fts WHERE ` + table + `_fts MATCH ` + ph + `
+		ORDER BY rowid DESC LIMIT ` + n + `) m JOIN ` + table + ` ` + alias + ` ON ` + alias + `.id = m.id`
 }
 
-// voteBoost multiplies a relevance score: 1 for no votes, about 1.5 for
-// 100 votes — enough to order equally relevant ideas, not to bury a closer
-// match under a popular one.
-const voteBoost = "(1 + ln(1 + i.votes) / 10)"
-
-// SearchIdeas implements search.Store in two steps: the ranking reads only
-// what it filters and orders by (no bodies, no names), and the page's few
-// hits are read whole afterwards. Reading every candidate's body into the
-// sorter was most of a search's cost.
+// SearchIdeas implements search.Store in two steps: the candidates are
+// read with only what ranks them (title, tags, votes; no bodies, no
+// names) and ranked in Go, and the page's few hits are read whole
+// afterwards.
 func (s *Search) SearchIdeas(ctx context.Context, q search.StoreQuery) ([]search.Hit, error) {
 	var w filter
-	from, relevance := s.db.candidates("ideas", "i", w.arg(s.db.matchExpr(q.Words, q.AnyWord)))
+	from := s.db.candidates("ideas", "i", w.arg(s.db.matchExpr(q.Words, q.AnyWord)))
 	w.conds = append(w.conds, "i.merged_into IS NULL", "i.deleted_at IS NULL", visibleModeration("i"))
 	visibilityIn(&w, q.Visibilities)
-	rank := `SELECT i.id, ` + relevance + ` * ` + voteBoost + ` AS score` + from +
-		` JOIN campaigns c ON c.id = i.campaign_id` + w.sql() +
-		` ORDER BY score DESC, i.id DESC LIMIT ` + w.arg(q.Limit) + ` OFFSET ` + w.arg(q.Offset)
-	return s.hits(ctx, search.KindIdea, rank, w.args,
+	rank := `SELECT i.id, i.title, i.tags, i.votes` + from + ` JOIN campaigns c ON c.id = i.campaign_id` + w.sql()
+	return s.hits(ctx, search.KindIdea, q, rank, w.args,
 		`SELECT i.id, i.id, i.campaign_id, i.title, i.body, i.tags, p.name, i.status, i.votes, i.created_at
 		 FROM ideas i JOIN persons p ON p.id = i.author_person_id WHERE i.id IN `)
 }
 
 // SearchComments implements search.Store like SearchIdeas: comments that
-// are not deleted, on ideas that are not merged, both visible.
+// are not deleted, on ideas that are not merged, both visible. A comment
+// has only a body, so equally relevant comments rank newest first.
 func (s *Search) SearchComments(ctx context.Context, q search.StoreQuery) ([]search.Hit, error) {
 	var w filter
-	from, relevance := s.db.candidates("comments", "cm", w.arg(s.db.matchExpr(q.Words, q.AnyWord)))
+	from := s.db.candidates("comments", "cm", w.arg(s.db.matchExpr(q.Words, q.AnyWord)))
 	w.conds = append(w.conds, "cm.deleted_at IS NULL", "i.merged_into IS NULL", "i.deleted_at IS NULL", visibleModeration("cm"), visibleModeration("i"))
 	visibilityIn(&w, q.Visibilities)
-	rank := `SELECT cm.id, ` + relevance + ` AS score` + from +
-		` JOIN ideas i ON i.id = cm.idea_id JOIN campaigns c ON c.id = i.campaign_id` + w.sql() +
-		` ORDER BY score DESC, cm.id DESC LIMIT ` + w.arg(q.Limit) + ` OFFSET ` + w.arg(q.Offset)
-	return s.hits(ctx, search.KindComment, rank, w.args,
+	rank := `SELECT cm.id, '', '', 0` + from +
+		` JOIN ideas i ON i.id = cm.idea_id JOIN campaigns c ON c.id = i.campaign_id` + w.sql()
+	return s.hits(ctx, search.KindComment, q, rank, w.args,
 		`SELECT cm.id, i.id, i.campaign_id, i.title, cm.body, '', p.name, i.status, i.votes, cm.created_at
 		 FROM comments cm JOIN ideas i ON i.id = cm.idea_id JOIN persons p ON p.id = cm.author_person_id WHERE cm.id IN `)
 }
 
-// hits runs the ranking query (id, score), then reads the ranked rows by
-// detail (which ends in "WHERE x.id IN ") and returns them in rank order.
-func (s *Search) hits(ctx context.Context, kind, rank string, args []any, detail string) ([]search.Hit, error) {
+// candidate is a match as it is ranked.
+type candidate struct {
+	id    int64
+	score float64
+}
+
+// hits runs the candidates query (id, title, tags, votes), ranks the
+// candidates, then reads the page's hits by detail (which ends in "WHERE
+// x.id IN ") and returns them in rank order.
+func (s *Search) hits(ctx context.Context, kind string, q search.StoreQuery, rank string, args []any, detail string) ([]search.Hit, error) {
 	rows, err := s.db.readRows(ctx, rank, args...)
 	if err != nil {
 		return nil, fmt.Errorf("search %ss: %w", kind, err)
 	}
-	var ids []int64
-	score := map[int64]float64{}
+	var ranked []candidate
 	for rows.Next() {
-		var id int64
-		var sc float64
-		if err := rows.Scan(&id, &sc); err != nil {
+		var c candidate
+		var title, tags string
+		var votes int
+		if err := rows.Scan(&c.id, &title, &tags, &votes); err != nil {
 			rows.Close()
 			return nil, err
 		}
-		ids = append(ids, id)
-		score[id] = sc
+		var tagList []string
+		if tags != "" {
+			tagList = strings.Split(tags, ",")
+		}
+		c.score = search.Relevance(title, tagList, q.Words) * search.VoteBoost(votes)
+		ranked = append(ranked, c)
 	}
 	rows.Close()
-	if err := rows.Err(); err != nil || len(ids) == 0 {
+	if err := rows.Err(); err != nil {
 		return nil, err
+	}
+	slices.SortFunc(ranked, func(a, b candidate) int {
+		if c := cmp.Compare(b.score, a.score); c != 0 {
+			return c
+		}
+		return cmp.Compare(b.id, a.id)
+	})
+	ranked = ranked[min(q.Offset, len(ranked)):]
+	ranked = ranked[:min(q.Limit, len(ranked))]
+	if len(ranked) == 0 {
+		return nil, nil
+	}
+	ids := make([]int64, len(ranked))
+	for i, c := range ranked {
+		ids[i] = c.id
 	}
 	in, inArgs := inList(ids, 0)
 	rows, err = s.db.readOnce(ctx, detail+in, inArgs...)
@@ -171,15 +185,16 @@ func (s *Search) hits(ctx context.Context, kind, rank string, args []any, detail
 		if tags != "" {
 			h.Tags = strings.Split(tags, ",")
 		}
-		h.CreatedAt, h.Score = fromMS(created), score[h.ID]
+		h.CreatedAt = fromMS(created)
 		byID[h.ID] = h
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	out := make([]search.Hit, 0, len(ids))
-	for _, id := range ids {
-		if h, ok := byID[id]; ok {
+	out := make([]search.Hit, 0, len(ranked))
+	for _, c := range ranked {
+		if h, ok := byID[c.id]; ok {
+			h.Score = c.score
 			out = append(out, h)
 		}
 	}
