@@ -32,11 +32,11 @@ type RoadmapItem struct {
 }
 
 // RoadmapFilter selects a roadmap: one campaign, or every campaign of the
-// given visibilities.
+// scope.
 type RoadmapFilter struct {
-	CampaignID   int64
-	Visibilities []string
-	PerStatus    int
+	CampaignID int64
+	Scope      campaign.Scope
+	PerStatus  int
 }
 
 // RoadmapColumn is one status of a roadmap with its ideas.
@@ -73,10 +73,10 @@ type ProgressStore interface {
 	// not merged, most votes first, with their latest public note.
 	Roadmap(ctx context.Context, f RoadmapFilter) ([]RoadmapItem, error)
 	// Contributions returns one page of the ideas a person posted, voted
-	// for or commented on in campaigns of the given visibilities, the ones
+	// for or commented on in campaigns of the scope, the ones
 	// with the latest news first, each with its status changes since the
 	// person's first contribution.
-	Contributions(ctx context.Context, personID int64, visibilities []string, offset, limit int) ([]Contribution, error)
+	Contributions(ctx context.Context, personID int64, scope campaign.Scope, offset, limit int) ([]Contribution, error)
 }
 
 // Roadmap returns the roadmap of one campaign (campaignID) or of every
@@ -85,14 +85,13 @@ type ProgressStore interface {
 // the actor may not see.
 func (s *Service) Roadmap(ctx context.Context, campaignID int64) ([]RoadmapColumn, error) {
 	a := samtal.ActorFrom(ctx)
-	f := RoadmapFilter{CampaignID: campaignID, Visibilities: campaign.VisibleTo(a), PerStatus: RoadmapPerStatus}
+	f := RoadmapFilter{CampaignID: campaignID, Scope: campaign.ScopeOf(a), PerStatus: RoadmapPerStatus}
 	if campaignID != 0 {
 		if _, err := s.Campaigns.GetByID(ctx, campaignID); err != nil {
 			return nil, err
 		}
-		// The campaign check decided: an invited member sees an invited
-		// campaign's roadmap.
-		f.Visibilities = campaign.Visibilities
+		// The campaign check decided.
+		f.Scope = campaign.AllCampaigns()
 	}
 	items, err := s.Progress.Roadmap(ctx, f)
 	if err != nil {
@@ -127,5 +126,5 @@ func (s *Service) Contributions(ctx context.Context, offset, limit int) ([]Contr
 	if offset < 0 || offset > 100000 {
 		return nil, samtal.FieldError("offset", "error.number_invalid")
 	}
-	return s.Progress.Contributions(ctx, a.PersonID, campaign.VisibleTo(a), offset, limit)
+	return s.Progress.Contributions(ctx, a.PersonID, campaign.ScopeOf(a), offset, limit)
 }

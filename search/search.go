@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/samtal-dev/samtal"
+	"github.com/samtal-dev/samtal/campaign"
 )
 
 // The kinds of result. Mentions and persons come with their issues.
@@ -48,13 +49,13 @@ type Hit struct {
 }
 
 // StoreQuery is what the store matches: every word as a prefix (all of
-// them, or any of them), in campaigns of one of the visibilities.
+// them, or any of them), in the campaigns of Scope.
 type StoreQuery struct {
-	Words        []string
-	AnyWord      bool
-	Visibilities []string
-	Offset       int
-	Limit        int
+	Words   []string
+	AnyWord bool
+	Scope   campaign.Scope
+	Offset  int
+	Limit   int
 }
 
 // Store finds ideas and comments. Each returns at most Offset+Limit hits,
@@ -67,7 +68,7 @@ type Store interface {
 
 // Campaigns says which campaigns the actor may see.
 type Campaigns interface {
-	Visibilities(ctx context.Context) []string
+	Scope(ctx context.Context) campaign.Scope
 }
 
 // Service searches.
@@ -135,7 +136,7 @@ func (s *Service) Search(ctx context.Context, in Input) (*Results, error) {
 	if len(res.Words) == 0 || offset >= maxResults {
 		return res, nil
 	}
-	q := StoreQuery{Words: res.Words, Visibilities: s.Campaigns.Visibilities(ctx), Limit: limit + 1}
+	q := StoreQuery{Words: res.Words, Scope: s.Campaigns.Scope(ctx), Limit: limit + 1}
 	var hits []Hit
 	if len(kinds) == 1 {
 		// One kind: the store skips the pages before.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/samtal-dev/samtal/campaign"
 	"github.com/samtal-dev/samtal/idea"
 )
 
@@ -23,7 +24,7 @@ func (s *Ideas) Roadmap(ctx context.Context, f idea.RoadmapFilter) ([]idea.Roadm
 	// Only what everyone may see: moderation's hidden and held ideas and
 	// deleted ones stay off the roadmap.
 	w.conds = append(w.conds, "i.merged_into IS NULL", "i.moderation = 'visible'", "i.deleted_at IS NULL")
-	visibilityIn(&w, f.Visibilities)
+	inScope(&w, f.Scope)
 	if f.CampaignID != 0 {
 		w.where("i.campaign_id = %s", f.CampaignID)
 	}
@@ -54,27 +55,34 @@ func (s *Ideas) Roadmap(ctx context.Context, f idea.RoadmapFilter) ([]idea.Roadm
 	return out, rows.Err()
 }
 
-// visibilityIn limits a query joined with campaigns c to visibilities.
-func visibilityIn(w *filter, vis []string) {
-	if len(vis) == 0 {
+// inScope limits a query joined with campaigns c to the campaigns of
+// scope: THE condition of who sees which campaign for every query that
+// spans campaigns.
+func inScope(w *filter, scope campaign.Scope) {
+	if len(scope.Visibilities) == 0 {
 		w.conds = append(w.conds, "1 = 0")
 		return
 	}
-	v := make([]any, len(vis))
-	for i, x := range vis {
+	v := make([]any, len(scope.Visibilities))
+	for i, x := range scope.Visibilities {
 		v[i] = x
 	}
-	w.where("c.visibility IN ("+strings.Repeat("%s, ", len(v)-1)+"%s)", v...)
+	cond := "c.visibility IN (" + strings.Repeat("%s, ", len(v)-1) + "%s)"
+	if scope.InvitedPersonID != 0 {
+		cond = "(" + cond + " OR (c.visibility = %s AND c.id IN (SELECT ci.campaign_id FROM campaign_invites ci WHERE ci.person_id = %s)))"
+		v = append(v, campaign.Invited, scope.InvitedPersonID)
+	}
+	w.where(cond, v...)
 }
 
 // Contributions implements idea.ProgressStore: one query for the page of
 // ideas, one for all their status changes.
-func (s *Ideas) Contributions(ctx context.Context, personID int64, visibilities []string, offset, limit int) ([]idea.Contribution, error) {
+func (s *Ideas) Contributions(ctx context.Context, personID int64, scope campaign.Scope, offset, limit int) ([]idea.Contribution, error) {
 	w := filter{args: []any{personID}}
 	// Someone else's hidden or held idea is not shown to the person even if
 	// they voted for it; their own is, with its state.
 	w.conds = append(w.conds, "i.deleted_at IS NULL", "(i.moderation = 'visible' OR i.author_person_id = $1)")
-	visibilityIn(&w, visibilities)
+	inScope(&w, scope)
 	q := `SELECT i.id, i.title, i.status, i.votes, i.comments, c.slug, c.title, COALESCE(i.merged_into, 0), COALESCE(t.title, ''),
 			x.posted, x.voted, x.commented, x.since
 		FROM (SELECT idea_id, MAX(posted) AS posted, MAX(voted) AS voted, MAX(commented) AS commented,

@@ -97,7 +97,7 @@ func (s *Search) SearchIdeas(ctx context.Context, q search.StoreQuery) ([]search
 	var w filter
 	from := s.db.candidates("ideas", "i", w.arg(s.db.matchExpr(q.Words, q.AnyWord)))
 	w.conds = append(w.conds, "i.merged_into IS NULL", "i.deleted_at IS NULL", visibleModeration("i"))
-	visibilityIn(&w, q.Visibilities)
+	inScope(&w, q.Scope)
 	rank := `SELECT i.id, i.title, i.tags, i.votes` + from + ` JOIN campaigns c ON c.id = i.campaign_id` + w.sql()
 	return s.hits(ctx, search.KindIdea, q, rank, w.args,
 		`SELECT i.id, i.id, i.campaign_id, i.title, i.body, i.tags, p.name, i.status, i.votes, i.created_at
@@ -111,7 +111,7 @@ func (s *Search) SearchComments(ctx context.Context, q search.StoreQuery) ([]sea
 	var w filter
 	from := s.db.candidates("comments", "cm", w.arg(s.db.matchExpr(q.Words, q.AnyWord)))
 	w.conds = append(w.conds, "cm.deleted_at IS NULL", "i.merged_into IS NULL", "i.deleted_at IS NULL", visibleModeration("cm"), visibleModeration("i"))
-	visibilityIn(&w, q.Visibilities)
+	inScope(&w, q.Scope)
 	rank := `SELECT cm.id, '', '', 0` + from +
 		` JOIN ideas i ON i.id = cm.idea_id JOIN campaigns c ON c.id = i.campaign_id` + w.sql()
 	return s.hits(ctx, search.KindComment, q, rank, w.args,

@@ -282,3 +282,63 @@ func TestSearchBoostsVotes(t *testing.T) {
 		}
 	})
 }
+
+// TestInvitedMembersFindTheirCampaigns: what spans campaigns (search, the
+// roadmap across campaigns, a member's contributions) shows an invited-only
+// campaign to the members invited to it, and to no other member.
+func TestInvitedMembersFindTheirCampaigns(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		w := newSearchWorld(t, db)
+		ctx := context.Background()
+		camps := sqlstore.NewCampaigns(db)
+		invited, err := w.ideas.IdeaByID(ctx, w.ids["invited"], 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		guest := newAccount(t, sqlstore.NewAccounts(db), "guest@example.org", samtal.RoleMember)
+		if _, err := camps.Invite(ctx, invited.CampaignID, "guest@example.org", invited.AuthorPersonID, time.Now(), entry("campaign.invite")); err != nil {
+			t.Fatal(err)
+		}
+		guestCtx := samtal.WithActor(ctx, samtal.Actor{AccountID: guest.ID, PersonID: guest.PersonID, Role: samtal.RoleMember})
+		if got := w.names(t, guestCtx, "invited"); !slices.Equal(got, []string{"invited"}) {
+			t.Errorf("the invited member finds %v, want [invited]", got)
+		}
+		if got := w.names(t, w.member, "invited"); len(got) != 0 {
+			t.Errorf("a member who is not invited finds %v", got)
+		}
+
+		// On the roadmap across campaigns, and among the guest's contributions.
+		if err := sqlstore.ExecForTest(ctx, db, fmt.Sprintf("UPDATE ideas SET status = 'planned' WHERE id = %d", invited.ID)); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.ideas.AddVote(ctx, invited.ID, guest.PersonID, invited.CampaignID, 0, 0, time.Now()); err != nil {
+			t.Fatal(err)
+		}
+		svc := &idea.Service{Store: w.ideas, Progress: w.ideas, Campaigns: &campaign.Service{Store: camps}}
+		onRoadmap := func(who context.Context) bool {
+			t.Helper()
+			cols, err := svc.Roadmap(who, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, col := range cols {
+				for _, it := range col.Items {
+					if it.ID == invited.ID {
+						return true
+					}
+				}
+			}
+			return false
+		}
+		if !onRoadmap(guestCtx) {
+			t.Error("the invited member does not see the invited campaign's idea on the roadmap")
+		}
+		if onRoadmap(w.member) {
+			t.Error("a member who is not invited sees the invited campaign's idea on the roadmap")
+		}
+		mine, err := svc.Contributions(guestCtx, 0, 30)
+		if err != nil || len(mine) != 1 || mine[0].IdeaID != invited.ID {
+			t.Errorf("the guest's contributions: %+v, %v", mine, err)
+		}
+	})
+}
