@@ -6,6 +6,7 @@ import (
 
 	"github.com/samtal-dev/samtal"
 	"github.com/samtal-dev/samtal/account"
+	"github.com/samtal-dev/samtal/campaign"
 	"github.com/samtal-dev/samtal/mail"
 )
 
@@ -68,7 +69,7 @@ func (s *Service) List(ctx context.Context, before int64, limit int) ([]*Notific
 	if a.PersonID == 0 {
 		return nil, nil // the command line has no notifications
 	}
-	return s.Store.Notifications(ctx, a.PersonID, before, limit)
+	return s.Store.Notifications(ctx, a.PersonID, campaign.ScopeOf(a), before, limit)
 }
 
 // MarkRead marks the actor's notifications read: those of ids, or all

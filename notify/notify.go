@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/samtal-dev/samtal"
+	"github.com/samtal-dev/samtal/campaign"
 )
 
 // The kinds of notification. A person gets at most one per event: the
@@ -109,8 +110,9 @@ type Store interface {
 	// transaction, and returns those it stored.
 	AddNotifications(ctx context.Context, list []*Notification) ([]*Notification, error)
 	// Notifications returns a person's notifications, newest first, with
-	// ids below before (0: from the newest).
-	Notifications(ctx context.Context, personID, before int64, limit int) ([]*Notification, error)
+	// ids below before (0: from the newest), about ideas of campaigns in
+	// scope (or about no idea).
+	Notifications(ctx context.Context, personID int64, scope campaign.Scope, before int64, limit int) ([]*Notification, error)
 	// MarkRead marks a person's notifications read (ids nil: all) and takes
 	// them off the unread count; returns how many were unread.
 	MarkRead(ctx context.Context, personID int64, ids []int64, at time.Time) (int, error)

@@ -85,7 +85,7 @@ func (w *world) told(ideaID int64) map[string]string {
 	w.t.Helper()
 	out := map[string]string{}
 	for name, a := range w.people {
-		list, err := w.store.Notifications(context.Background(), a.PersonID, 0, 100)
+		list, err := w.store.Notifications(context.Background(), a.PersonID, campaign.AllCampaigns(), 0, 100)
 		if err != nil {
 			w.t.Fatal(err)
 		}
@@ -238,7 +238,7 @@ func TestWhoHearsWhat(t *testing.T) {
 				t.Errorf("%s after merge and undo: %q, want %q", name, added, want)
 			}
 		}
-		list, _ := w.store.Notifications(ctx, w.people["bo"].PersonID, 0, 1)
+		list, _ := w.store.Notifications(ctx, w.people["bo"].PersonID, campaign.AllCampaigns(), 0, 1)
 		if n := list[0]; n.Data.IntoID != b.ID || n.Data.IntoTitle != "Havblå" || notify.Link(n) != fmt.Sprintf("/ideas/%d", a.ID) {
 			t.Errorf("unmerged notification: %+v", n)
 		}
@@ -259,7 +259,7 @@ func TestWhoHearsWhat(t *testing.T) {
 				t.Errorf("%s after hiding: %q, want %q", name, added, want)
 			}
 		}
-		list, _ = w.store.Notifications(ctx, w.people["ada"].PersonID, 0, 1)
+		list, _ = w.store.Notifications(ctx, w.people["ada"].PersonID, campaign.AllCampaigns(), 0, 1)
 		if list[0].Data.Note != "Off topic" || list[0].Data.ActorName != "" {
 			t.Errorf("hidden notification: %+v", list[0].Data)
 		}
@@ -293,6 +293,54 @@ func TestNobodyHearsOfWhatTheyCannotSee(t *testing.T) {
 			t.Fatal(err)
 		}
 		check(t, "invited campaign", w.told(i.ID), map[string]string{"agent": "mention"})
+	})
+}
+
+// TestNotificationsFollowTheCampaign: a notification names its idea, so once
+// the campaign becomes invited-only, a member who is not invited no longer
+// finds it in their list; staff still do.
+func TestNotificationsFollowTheCampaign(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		w := newWorld(t, db)
+		c := w.campaign("open", campaign.Public)
+		ada := w.member("ada", samtal.RoleMember)
+		mod := w.member("mod", samtal.RoleModerator)
+		i, err := w.ideas.Create(ada, idea.NewIdea{QuestionID: c.Questions[0].ID, Title: "Quiet corner"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := w.notify.Follow(mod, i.ID, true); err != nil {
+			t.Fatal(err)
+		}
+		w.tick()
+		if _, err := w.ideas.AddComment(mod, i.ID, 0, "Nice"); err != nil {
+			t.Fatal(err)
+		}
+		w.tick()
+		if _, err := w.ideas.AddComment(ada, i.ID, 0, "Thanks"); err != nil {
+			t.Fatal(err)
+		}
+		count := func(who context.Context) int {
+			t.Helper()
+			list, err := w.notify.List(who, 0, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return len(list)
+		}
+		if count(ada) != 1 || count(mod) != 1 {
+			t.Fatalf("before: ada has %d, the moderator %d notifications; want 1 each", count(ada), count(mod))
+		}
+		invited := campaign.Invited
+		if _, err := w.campaigns.Update(staff, c.ID, campaign.Patch{Visibility: &invited}); err != nil {
+			t.Fatal(err)
+		}
+		if n := count(ada); n != 0 {
+			t.Errorf("after the campaign became invited-only ada still lists %d notifications", n)
+		}
+		if n := count(mod); n != 1 {
+			t.Errorf("the moderator lists %d notifications, want 1", n)
+		}
 	})
 }
 

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/samtal-dev/samtal/campaign"
 	"github.com/samtal-dev/samtal/notify"
 )
 
@@ -198,12 +199,20 @@ func scanNotifications(rows *sql.Rows, err error) ([]*notify.Notification, error
 }
 
 // Notifications implements notify.Store.
-func (s *Notifications) Notifications(ctx context.Context, personID, before int64, limit int) ([]*notify.Notification, error) {
+// A notification about an idea whose campaign the person may no longer see
+// (it became invited-only, their invitation went) is left out: its text
+// names the idea.
+func (s *Notifications) Notifications(ctx context.Context, personID int64, scope campaign.Scope, before int64, limit int) ([]*notify.Notification, error) {
 	if before <= 0 {
 		before = 1<<63 - 1
 	}
+	w := filter{args: []any{personID, before}}
+	inScope(&w, scope)
 	return scanNotifications(s.db.readRows(ctx, `SELECT `+notificationColumns+` FROM notifications
-		WHERE person_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3`, personID, before, limit))
+		WHERE person_id = $1 AND id < $2 AND (idea_id IS NULL OR EXISTS (
+			SELECT 1 FROM ideas i JOIN campaigns c ON c.id = i.campaign_id
+			WHERE i.id = notifications.idea_id AND `+strings.Join(w.conds, " AND ")+`))
+		ORDER BY id DESC LIMIT `+w.arg(limit), w.args...))
 }
 
 // MarkRead implements notify.Store. The count goes down by the rows this

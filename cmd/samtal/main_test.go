@@ -18,6 +18,7 @@ import (
 
 	_ "modernc.org/sqlite"
 
+	"github.com/samtal-dev/samtal/campaign"
 	"github.com/samtal-dev/samtal/internal/testdb"
 	"github.com/samtal-dev/samtal/mail/smtptest"
 	"github.com/samtal-dev/samtal/sqlstore"
@@ -232,7 +233,7 @@ func TestDemoSeedsOnce(t *testing.T) {
 		if err != nil || acc.Handle == "" {
 			t.Fatalf("demo account %s: %+v %v", email, acc, err)
 		}
-		list, err := notes.Notifications(context.Background(), acc.PersonID, 0, 50)
+		list, err := notes.Notifications(context.Background(), acc.PersonID, campaign.AllCampaigns(), 0, 50)
 		var kinds []string
 		for _, n := range list {
 			kinds = append(kinds, n.Kind)
