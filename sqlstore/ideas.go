@@ -238,14 +238,14 @@ func (s *Ideas) AddVote(ctx context.Context, ideaID, personID, campaignID int64,
 		}
 		if budget > 0 {
 			var used int
-			if err := tx.QueryRowContext(ctx, votesUsedQuery, personID, campaignID).Scan(&used); err != nil {
+			if err := s.db.txQueryRow(ctx, tx, votesUsedQuery, personID, campaignID).Scan(&used); err != nil {
 				return err
 			}
 			if used >= budget {
 				return &samtal.Error{Code: samtal.ECONFLICT, Message: "error.vote_budget_spent"}
 			}
 		}
-		res, err := tx.ExecContext(ctx,
+		res, err := s.db.txExec(ctx, tx,
 			`INSERT INTO votes (idea_id, person_id, campaign_id, weight, created_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`,
 			ideaID, personID, campaignID, weight, ms(at))
 		if err != nil {
@@ -255,7 +255,7 @@ func (s *Ideas) AddVote(ctx context.Context, ideaID, personID, campaignID int64,
 			return &samtal.Error{Code: samtal.ECONFLICT, Message: "error.already_voted"}
 		}
 		hi, lo := s.db.greatest("trending", "$1"), s.db.least("trending", "$1")
-		err = tx.QueryRowContext(ctx,
+		err = s.db.txQueryRow(ctx, tx,
 			`UPDATE ideas SET votes = votes + 1, trending = `+hi+` + ln(1 + exp(`+lo+` - `+hi+`)) WHERE id = $2 AND merged_into IS NULL RETURNING votes`,
 			weight, ideaID).Scan(&votes)
 		if errors.Is(err, sql.ErrNoRows) {
@@ -278,7 +278,7 @@ func (s *Ideas) RemoveVote(ctx context.Context, ideaID, personID int64) (int, er
 			}
 		}
 		var weight float64
-		err := tx.QueryRowContext(ctx, `DELETE FROM votes WHERE idea_id = $1 AND person_id = $2 RETURNING weight`, ideaID, personID).Scan(&weight)
+		err := s.db.txQueryRow(ctx, tx, `DELETE FROM votes WHERE idea_id = $1 AND person_id = $2 RETURNING weight`, ideaID, personID).Scan(&weight)
 		if errors.Is(err, sql.ErrNoRows) {
 			return &samtal.Error{Code: samtal.ENOTFOUND, Message: "error.no_vote"}
 		} else if err != nil {
@@ -286,7 +286,7 @@ func (s *Ideas) RemoveVote(ctx context.Context, ideaID, personID int64) (int, er
 		}
 		// log(e^t - e^w) = t + log(1 - e^(w-t)); the idea's own creation term
 		// keeps it above any one vote, the floor only guards rounding.
-		err = tx.QueryRowContext(ctx,
+		err = s.db.txQueryRow(ctx, tx,
 			`UPDATE ideas SET votes = votes - 1, trending = trending + ln(`+s.db.greatest("1e-12", "1 - exp($1 - trending)")+`)
 			 WHERE id = $2 RETURNING votes`, weight, ideaID).Scan(&votes)
 		return err

@@ -61,6 +61,10 @@ type DB struct {
 	// costs more than running it on SQLite, and the hot paths (session and
 	// token lookups) run on every request.
 	stmts sync.Map
+	// writeStmts caches write statements prepared on SQLite's one writer
+	// connection, for the hot writes (see inTx).
+	writeStmts sync.Map
+	toPrepare  sync.Map // write statements to prepare once the writer is free
 	// reads counts the statements run through readRow and readRows, which
 	// every page's reads use, so that a test can see a query per item.
 	reads atomic.Int64
@@ -181,10 +185,12 @@ func openPostgres(ctx context.Context, dsn string) (*DB, error) {
 // Close closes every pool.
 func (db *DB) Close() error {
 	var errs []error
-	db.stmts.Range(func(_, v any) bool {
-		v.(*sql.Stmt).Close()
-		return true
-	})
+	for _, m := range []*sync.Map{&db.stmts, &db.writeStmts} {
+		m.Range(func(_, v any) bool {
+			v.(*sql.Stmt).Close()
+			return true
+		})
+	}
 	for _, d := range []*sql.DB{db.read, db.write, db.JobsDB} {
 		if d != nil {
 			errs = append(errs, d.Close())
@@ -308,6 +314,62 @@ func (db *DB) prepared(ctx context.Context, q string) (*sql.Stmt, error) {
 	return st, nil
 }
 
+// txExec and txQueryRow run the write statement q in tx, for writes that
+// run many times a second (a vote). On SQLite q is prepared once on the
+// one writer connection and every transaction reuses it: parsing a vote's
+// statements cost as much as running them. On PostgreSQL pgx keeps
+// prepared statements per connection already, so q runs as it is.
+func (db *DB) txExec(ctx context.Context, tx *sql.Tx, q string, args ...any) (sql.Result, error) {
+	st := db.writeStmt(ctx, tx, q)
+	if st == nil {
+		return tx.ExecContext(ctx, q, args...)
+	}
+	return st.ExecContext(ctx, args...)
+}
+
+func (db *DB) txQueryRow(ctx context.Context, tx *sql.Tx, q string, args ...any) *sql.Row {
+	st := db.writeStmt(ctx, tx, q)
+	if st == nil {
+		return tx.QueryRowContext(ctx, q, args...)
+	}
+	return st.QueryRowContext(ctx, args...)
+}
+
+// writeStmt returns q prepared on SQLite's writer connection as a
+// statement of tx, or nil on PostgreSQL and the first time q is asked for:
+// preparing needs the writer connection, which tx holds, so q is only
+// noted then and prepared by tx's caller once tx is over (prepareNoted).
+func (db *DB) writeStmt(ctx context.Context, tx *sql.Tx, q string) *sql.Stmt {
+	if db.Engine != SQLite {
+		return nil
+	}
+	st, ok := db.writeStmts.Load(q)
+	if !ok {
+		db.toPrepare.Store(q, true)
+		return nil
+	}
+	return tx.StmtContext(ctx, st.(*sql.Stmt))
+}
+
+// prepareNoted prepares the write statements noted by writeStmt, while no
+// transaction holds the writer connection. A statement that does not
+// prepare is left out: running it unprepared reports why.
+func (db *DB) prepareNoted(ctx context.Context) {
+	db.toPrepare.Range(func(k, _ any) bool {
+		q := k.(string)
+		db.toPrepare.Delete(q)
+		if _, ok := db.writeStmts.Load(q); ok {
+			return true
+		}
+		if st, err := db.write.PrepareContext(ctx, q); err == nil {
+			if _, loaded := db.writeStmts.LoadOrStore(q, st); loaded {
+				st.Close()
+			}
+		}
+		return true
+	})
+}
+
 // tx runs fn in one write transaction, committed if fn returns nil.
 func (db *DB) tx(ctx context.Context, fn func(*sql.Tx) error) error {
 	tx, err := db.write.BeginTx(ctx, nil)
@@ -321,6 +383,7 @@ func (db *DB) tx(ctx context.Context, fn func(*sql.Tx) error) error {
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
+	db.prepareNoted(ctx)
 	return nil
 }
 

@@ -5,11 +5,14 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/samtal-dev/samtal"
 	"github.com/samtal-dev/samtal/campaign"
 	"github.com/samtal-dev/samtal/idea"
+	"github.com/samtal-dev/samtal/sqlstore"
 )
 
 // Benchmarks of the hot paths through the whole handler stack, without the
@@ -122,6 +125,54 @@ func benchGET(b *testing.B, h *harness, path string, header http.Header) {
 			h.srv.ServeHTTP(rec, req)
 			if rec.Code != http.StatusOK {
 				b.Fatalf("GET %s: status %d", path, rec.Code)
+			}
+		}
+	})
+}
+
+// BenchmarkVote votes through the whole handler stack as 50 members with
+// their API tokens, each for ideas in turn, from 16 goroutines per core;
+// every vote is a new one.
+func BenchmarkVote(b *testing.B) {
+	h, _ := benchHarness(b)
+	c := &campaign.Campaign{Slug: "votes", Title: "Votes", Visibility: campaign.Public, Questions: []campaign.Question{{Text: "Q?"}}}
+	if err := h.srv.Campaigns.Create(cli(), c); err != nil {
+		b.Fatal(err)
+	}
+	const members = 50
+	tokens := make([]string, members)
+	for k := range tokens {
+		email := fmt.Sprintf("voter%d@example.org", k)
+		h.addUser(email, samtal.RoleMember)
+		tokens[k] = h.token(email)
+	}
+	author := samtal.WithActor(context.Background(), actorOf(b, h, "voter0@example.org"))
+	ideas := sqlstore.NewIdeas(h.db)
+	ids := make([]int64, 4000)
+	for k := range ids {
+		i := &idea.Idea{CampaignID: c.ID, QuestionID: c.Questions[0].ID, AuthorPersonID: samtal.ActorFrom(author).PersonID,
+			Title: fmt.Sprint("Idea ", k), Status: idea.Open, CreatedAt: time.Now()}
+		if err := ideas.CreateIdea(context.Background(), i, idea.Weight(i.CreatedAt)); err != nil {
+			b.Fatal(err)
+		}
+		ids[k] = i.ID
+	}
+	if b.N > members*len(ids) {
+		b.Skip("more votes than members × ideas")
+	}
+	var next atomic.Int64
+	b.ReportAllocs()
+	b.SetParallelism(16)
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			n := int(next.Add(1) - 1)
+			req := httptest.NewRequest("POST", fmt.Sprintf("/api/v1/ideas/%d/vote", ids[n/members]), nil)
+			req.Header.Set("Authorization", "Bearer "+tokens[n%members])
+			rec := httptest.NewRecorder()
+			h.srv.ServeHTTP(rec, req)
+			if rec.Code != http.StatusOK {
+				b.Fatalf("vote %d: status %d: %s", n, rec.Code, rec.Body)
 			}
 		}
 	})
