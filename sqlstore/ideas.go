@@ -57,11 +57,12 @@ func (s *Ideas) CreateIdea(ctx context.Context, i *idea.Idea, trending float64) 
 }
 
 // ideaColumns are read by scanIdea; the last one says whether the viewer
-// ($1 in every query that uses them) voted.
+// ($1 in every query that uses them; 0 for a visitor, who voted for
+// nothing, so that no vote is looked up) voted.
 const ideaColumns = `i.id, i.campaign_id, i.question_id, i.author_person_id, p.name, i.title, %s, i.tags, i.status,
 	i.votes, i.comments, COALESCE(i.merged_into, 0), i.trending, i.created_at, i.updated_at,
 	i.moderation, i.moderation_reason, i.deleted_at IS NOT NULL,
-	EXISTS (SELECT 1 FROM votes v WHERE v.idea_id = i.id AND v.person_id = $1), %s, i.images, i.thread_version`
+	$1 > 0 AND EXISTS (SELECT 1 FROM votes v WHERE v.idea_id = i.id AND v.person_id = $1), %s, i.images, i.thread_version`
 
 func scanIdea(row interface{ Scan(...any) error }) (*idea.Idea, error) {
 	var i idea.Idea
