@@ -172,7 +172,9 @@ func (v *view) Int(n int) string { return i18n.FormatInt(v.Lang, int64(n)) }
 // Can reports whether the viewer holds a permission (to show links).
 func (v *view) Can(p string) bool { return v.Actor.Can(samtal.Permission(p)) }
 
-// voteBox is what the "vote" partial shows for one idea.
+// voteBox is the vote box of one idea: its count, and the form that votes
+// or takes the vote back, or a hint. The idea page and every item of the
+// campaign page write it with HTML, so its rules live in one place.
 type voteBox struct {
 	V          *view
 	Idea       *idea.Idea
@@ -182,9 +184,41 @@ type voteBox struct {
 	SignInLink bool   // offer visitors a sign-in link
 }
 
-// VoteBox bundles what the "vote" partial needs.
+// VoteBox bundles what a vote box needs.
 func (v *view) VoteBox(i *idea.Idea, open, canVote bool, next string, signInLink bool) voteBox {
 	return voteBox{V: v, Idea: i, Open: open, CanVote: canVote, Next: next, SignInLink: signInLink}
+}
+
+// HTML writes the box. Every text from a catalog or a request is escaped.
+func (b voteBox) HTML() template.HTML {
+	var w strings.Builder
+	b.write(&w)
+	return template.HTML(w.String())
+}
+
+func (b voteBox) write(w *strings.Builder) {
+	esc := template.HTMLEscapeString
+	id := strconv.FormatInt(b.Idea.ID, 10)
+	w.WriteString(`<div class="vote"><span class="count">` + esc(b.V.N("idea.votes", b.Idea.Votes)) + `</span>`)
+	form := func(action, class, label string) {
+		w.WriteString(`<form method="post" action="/ideas/` + id + `/` + action + `">` +
+			`<input type="hidden" name="csrf" value="` + esc(b.V.CSRF) + `">` +
+			`<input type="hidden" name="next" value="` + esc(b.Next) + `">` +
+			`<button type="submit"` + class + `>` + esc(b.V.T(label)) + `</button></form>`)
+	}
+	switch {
+	case b.V.Actor.Can(samtal.PermContribute) && b.Open:
+		if b.Idea.Voted {
+			form("unvote", ` class="secondary"`, "idea.unvote")
+		} else if b.CanVote {
+			form("vote", "", "idea.vote")
+		}
+	case b.Idea.Voted:
+		w.WriteString(`<span class="small">` + esc(b.V.T("idea.you_voted")) + `</span>`)
+	case b.SignInLink && b.V.Account == nil && b.Open:
+		w.WriteString(`<a href="/signin?next=/ideas/` + id + `">` + esc(b.V.T("idea.signin_to_vote")) + `</a>`)
+	}
+	w.WriteString(`</div>`)
 }
 
 // Languages lists the UI languages for the switcher.
