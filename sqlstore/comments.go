@@ -91,10 +91,27 @@ func (s *Ideas) CommentsOfIdea(ctx context.Context, ideaID int64) ([]idea.Commen
 	return out, rows.Err()
 }
 
+// lockCommentIdea is THE lock order for writing a comment on PostgreSQL:
+// its idea before the comment. A merge locks the ideas and then moves their
+// comments, and every change of a comment also writes its idea (the count,
+// the thread_version trigger), so the other order deadlocks with a merge.
+// The key-share lock waits for a merge and lets votes through. SQLite has
+// one writer and needs nothing.
+func lockCommentIdea(ctx context.Context, db *DB, tx *sql.Tx, commentID int64) error {
+	if db.Engine != Postgres {
+		return nil
+	}
+	_, err := tx.ExecContext(ctx, `SELECT i.id FROM ideas i JOIN comments c ON c.idea_id = i.id WHERE c.id = $1 FOR KEY SHARE OF i`, commentID)
+	return err
+}
+
 // EditComment implements idea.CommentStore. On PostgreSQL the comment's row
 // is locked so that two edits at once each keep the text they replace.
 func (s *Ideas) EditComment(ctx context.Context, id int64, body, bodyHTML string, at time.Time) error {
 	return s.db.tx(ctx, func(tx *sql.Tx) error {
+		if err := lockCommentIdea(ctx, s.db, tx, id); err != nil {
+			return err
+		}
 		lock := ""
 		if s.db.Engine == Postgres {
 			lock = " FOR UPDATE"
@@ -118,14 +135,9 @@ func (s *Ideas) EditComment(ctx context.Context, id int64, body, bodyHTML string
 // comment not deleted yet takes it off the count.
 func (s *Ideas) DeleteComment(ctx context.Context, id int64, at time.Time, e *audit.Entry) error {
 	return s.db.tx(ctx, func(tx *sql.Tx) error {
-		if s.db.Engine == Postgres {
-			// Wait for a merge of the comment's idea before locking the
-			// comment, which the merge moves: the other order deadlocks.
-			// The count below follows wherever the comment is then.
-			if _, err := tx.ExecContext(ctx,
-				`SELECT i.id FROM ideas i JOIN comments c ON c.idea_id = i.id WHERE c.id = $1 FOR KEY SHARE OF i`, id); err != nil {
-				return err
-			}
+		// The count below follows wherever the comment is then.
+		if err := lockCommentIdea(ctx, s.db, tx, id); err != nil {
+			return err
 		}
 		var ideaID int64
 		var state string

@@ -62,7 +62,7 @@ func (s *Ideas) CreateIdea(ctx context.Context, i *idea.Idea, trending float64) 
 const ideaColumns = `i.id, i.campaign_id, i.question_id, i.author_person_id, p.name, i.title, %s, i.tags, i.status,
 	i.votes, i.comments, COALESCE(i.merged_into, 0), i.trending, i.created_at, i.updated_at,
 	i.moderation, i.moderation_reason, i.deleted_at IS NOT NULL,
-	$1 > 0 AND EXISTS (SELECT 1 FROM votes v WHERE v.idea_id = i.id AND v.person_id = $1), %s, i.images, i.thread_version`
+	CAST($1 AS BIGINT) > 0 AND EXISTS (SELECT 1 FROM votes v WHERE v.idea_id = i.id AND v.person_id = $1), %s, i.images, i.thread_version`
 
 func scanIdea(row interface{ Scan(...any) error }) (*idea.Idea, error) {
 	var i idea.Idea

@@ -302,6 +302,76 @@ func TestMergeAndUndoAreExact(t *testing.T) {
 
 // TestMergeUnderConcurrentVotes votes on both ideas while merging: no vote
 // is lost or doubled, and the counts match the rows.
+// TestMergeUnderConcurrentCommentChanges merges ideas while their comments
+// are edited, deleted and renamed: on PostgreSQL every writer must take the
+// locks in the merge's order (the idea, then the comment), or one of them
+// fails with a deadlock.
+func TestMergeUnderConcurrentCommentChanges(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		w := newMergeWorld(t, db)
+		w.ideas.Now = nil
+		admin := samtal.WithActor(context.Background(), samtal.Actor{Role: samtal.RoleAdmin, Via: "cli"})
+		c := &campaign.Campaign{Slug: "race", Title: "Race", Visibility: campaign.Public, Questions: []campaign.Question{{Text: "Q?"}}}
+		if err := w.ideas.Campaigns.(*campaign.Service).Create(admin, c); err != nil {
+			t.Fatal(err)
+		}
+		mod, _ := w.as(samtal.RoleModerator)
+		const writers = 6
+		members := make([]context.Context, writers)
+		for k := range members {
+			members[k], _ = w.as(samtal.RoleMember)
+		}
+		for round := range 8 {
+			a, _ := w.ideas.Create(mod, idea.NewIdea{QuestionID: c.Questions[0].ID, Title: fmt.Sprint("A", round)})
+			b, _ := w.ideas.Create(mod, idea.NewIdea{QuestionID: c.Questions[0].ID, Title: fmt.Sprint("B", round)})
+			comments := make([]*idea.Comment, writers)
+			for k, m := range members {
+				target := a.ID
+				if k%3 == 2 {
+					target = b.ID
+				}
+				cm, err := w.ideas.AddComment(m, target, 0, "First words")
+				if err != nil {
+					t.Fatal(err)
+				}
+				comments[k] = cm
+			}
+			var wg sync.WaitGroup
+			start := make(chan struct{})
+			for k, m := range members {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					<-start
+					var err error
+					switch k % 3 {
+					case 0:
+						_, err = w.ideas.EditComment(m, comments[k].ID, fmt.Sprint("Second words ", round))
+					case 1:
+						err = w.ideas.DeleteComment(m, comments[k].ID)
+					case 2:
+						err = w.accounts.UpdateProfile(context.Background(), samtal.ActorFrom(m).AccountID, fmt.Sprint("Renamed ", round, k), "en")
+					}
+					if err != nil && samtal.ErrorCode(err) == samtal.EINTERNAL {
+						t.Errorf("round %d, writer %d: %v", round, k, err)
+					}
+				}()
+			}
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				<-start
+				if _, err := w.ideas.MergeIdeas(mod, a.ID, b.ID); err != nil {
+					t.Errorf("round %d: merge: %v", round, err)
+				}
+			}()
+			close(start)
+			wg.Wait()
+			w.exact(b.ID)
+		}
+	})
+}
+
 func TestMergeUnderConcurrentVotes(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
 		w := newMergeWorld(t, db)

@@ -44,6 +44,9 @@ func (s *Moderation) SetModeration(ctx context.Context, ch moderation.Change) er
 		}
 		q := `SELECT moderation, deleted_at IS NOT NULL, id FROM ideas WHERE id = $1` + lock
 		if ch.Target.Kind == moderation.KindComment {
+			if err := lockCommentIdea(ctx, s.db, tx, ch.Target.ID); err != nil {
+				return err
+			}
 			q = `SELECT moderation, deleted_at IS NOT NULL, idea_id FROM comments WHERE id = $1` + lock
 		}
 		var before string

@@ -342,3 +342,15 @@ func TestInvitedMembersFindTheirCampaigns(t *testing.T) {
 		}
 	})
 }
+
+// TestViewerIDsAreBig: the viewer's person id is a 64-bit number on both
+// engines, also where the store only asks whether the viewer voted.
+func TestViewerIDsAreBig(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		w := newSearchWorld(t, db)
+		i, err := w.ideas.IdeaByID(context.Background(), w.ids["en-lamp"], 3_000_000_000)
+		if err != nil || i.Voted {
+			t.Fatalf("IdeaByID with a big viewer id: %+v, %v", i, err)
+		}
+	})
+}

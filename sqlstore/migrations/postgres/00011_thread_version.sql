@@ -23,6 +23,10 @@ CREATE TRIGGER comments_thread AFTER INSERT OR UPDATE OR DELETE ON comments
 -- +goose StatementBegin
 CREATE FUNCTION samtal_persons_thread() RETURNS trigger AS $$
 BEGIN
+    -- In id order, as a merge locks its two ideas, so that the two never
+    -- wait for each other in a circle.
+    PERFORM 1 FROM ideas WHERE id IN (SELECT idea_id FROM comments WHERE author_person_id = NEW.id)
+        ORDER BY id FOR NO KEY UPDATE;
     UPDATE ideas SET thread_version = thread_version + 1
     WHERE id IN (SELECT idea_id FROM comments WHERE author_person_id = NEW.id);
     RETURN NULL;
