@@ -302,20 +302,28 @@ func TestMergeAndUndoAreExact(t *testing.T) {
 
 // TestMergeUnderConcurrentVotes votes on both ideas while merging: no vote
 // is lost or doubled, and the counts match the rows.
+// newRace returns a world on the real clock for a race against a merge, a
+// public campaign and a moderator.
+func newRace(t *testing.T, db *sqlstore.DB) (*mergeWorld, *campaign.Campaign, context.Context) {
+	t.Helper()
+	w := newMergeWorld(t, db)
+	w.ideas.Now = nil
+	admin := samtal.WithActor(context.Background(), samtal.Actor{Role: samtal.RoleAdmin, Via: "cli"})
+	c := &campaign.Campaign{Slug: "race", Title: "Race", Visibility: campaign.Public, Questions: []campaign.Question{{Text: "Q?"}}}
+	if err := w.ideas.Campaigns.(*campaign.Service).Create(admin, c); err != nil {
+		t.Fatal(err)
+	}
+	mod, _ := w.as(samtal.RoleModerator)
+	return w, c, mod
+}
+
 // TestMergeUnderConcurrentCommentChanges merges ideas while their comments
 // are edited, deleted and renamed: on PostgreSQL every writer must take the
 // locks in the merge's order (the idea, then the comment), or one of them
 // fails with a deadlock.
 func TestMergeUnderConcurrentCommentChanges(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
-		w := newMergeWorld(t, db)
-		w.ideas.Now = nil
-		admin := samtal.WithActor(context.Background(), samtal.Actor{Role: samtal.RoleAdmin, Via: "cli"})
-		c := &campaign.Campaign{Slug: "race", Title: "Race", Visibility: campaign.Public, Questions: []campaign.Question{{Text: "Q?"}}}
-		if err := w.ideas.Campaigns.(*campaign.Service).Create(admin, c); err != nil {
-			t.Fatal(err)
-		}
-		mod, _ := w.as(samtal.RoleModerator)
+		w, c, mod := newRace(t, db)
 		const writers = 6
 		members := make([]context.Context, writers)
 		for k := range members {
@@ -374,14 +382,7 @@ func TestMergeUnderConcurrentCommentChanges(t *testing.T) {
 
 func TestMergeUnderConcurrentVotes(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
-		w := newMergeWorld(t, db)
-		w.ideas.Now = nil
-		admin := samtal.WithActor(context.Background(), samtal.Actor{Role: samtal.RoleAdmin, Via: "cli"})
-		c := &campaign.Campaign{Slug: "race", Title: "Race", Visibility: campaign.Public, Questions: []campaign.Question{{Text: "Q?"}}}
-		if err := w.ideas.Campaigns.(*campaign.Service).Create(admin, c); err != nil {
-			t.Fatal(err)
-		}
-		mod, _ := w.as(samtal.RoleModerator)
+		w, c, mod := newRace(t, db)
 		a, _ := w.ideas.Create(mod, idea.NewIdea{QuestionID: c.Questions[0].ID, Title: "A"})
 		b, _ := w.ideas.Create(mod, idea.NewIdea{QuestionID: c.Questions[0].ID, Title: "B"})
 		const n = 24
