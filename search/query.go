@@ -101,7 +101,7 @@ func Words(q string) []string {
 	}
 	var out []string
 	seen := map[string]bool{}
-	for _, w := range strings.FieldsFunc(Fold(q), func(r rune) bool { return !isWordChar(r) }) {
+	for _, w := range tokens(q) {
 		if utf8.RuneCountInString(w) > maxWordLen {
 			w = string([]rune(w)[:maxWordLen])
 		}

@@ -303,11 +303,17 @@ func (db *DB) prepared(ctx context.Context, q string) (*sql.Stmt, error) {
 	if st, ok := db.stmts.Load(q); ok {
 		return st.(*sql.Stmt), nil
 	}
-	st, err := db.read.PrepareContext(ctx, q)
+	return keepPrepared(ctx, &db.stmts, db.read, q)
+}
+
+// keepPrepared prepares q on pool and keeps it in cache by its text; when
+// another goroutine kept one first, that one is returned and ours closed.
+func keepPrepared(ctx context.Context, cache *sync.Map, pool *sql.DB, q string) (*sql.Stmt, error) {
+	st, err := pool.PrepareContext(ctx, q)
 	if err != nil {
 		return nil, fmt.Errorf("prepare: %w", err)
 	}
-	if prev, loaded := db.stmts.LoadOrStore(q, st); loaded {
+	if prev, loaded := cache.LoadOrStore(q, st); loaded {
 		st.Close()
 		return prev.(*sql.Stmt), nil
 	}
@@ -358,13 +364,8 @@ func (db *DB) prepareNoted(ctx context.Context) {
 	db.toPrepare.Range(func(k, _ any) bool {
 		q := k.(string)
 		db.toPrepare.Delete(q)
-		if _, ok := db.writeStmts.Load(q); ok {
-			return true
-		}
-		if st, err := db.write.PrepareContext(ctx, q); err == nil {
-			if _, loaded := db.writeStmts.LoadOrStore(q, st); loaded {
-				st.Close()
-			}
+		if _, ok := db.writeStmts.Load(q); !ok {
+			keepPrepared(ctx, &db.writeStmts, db.write, q) // an error shows when q runs unprepared
 		}
 		return true
 	})
