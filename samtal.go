@@ -129,6 +129,15 @@ const (
 // to the same roles today.
 const PermManageCampaigns Permission = "campaigns.manage"
 
+// The people permissions: changing persons (notes, tags, identities,
+// merges), taking lists of them out as CSV, and answering a person's request
+// for their archive or their erasure.
+const (
+	PermEditPeople   Permission = "people.edit"
+	PermExportPeople Permission = "people.export"
+	PermErasePeople  Permission = "people.erase"
+)
+
 // permissions is the one table of who may do what. Every route, page, API call,
 // job and CLI verb asks Can; nothing else decides.
 var permissions = map[Permission][]Role{
@@ -144,6 +153,10 @@ var permissions = map[Permission][]Role{
 	PermReadOutbox:     {RoleAdmin},
 
 	PermManageCampaigns: {RoleModerator, RoleAdmin},
+
+	PermEditPeople:   {RoleAgent, RoleModerator, RoleAdmin},
+	PermExportPeople: {RoleAnalyst, RoleAdmin},
+	PermErasePeople:  {RoleAdmin},
 }
 
 // Can reports whether role r holds permission p.
@@ -161,7 +174,10 @@ func Can(r Role, p Permission) bool {
 type Actor struct {
 	AccountID int64
 	PersonID  int64
-	Role      Role
+	// IdentityID is the identity the account signs in with: what the actor
+	// writes carries it, so that an unmerge sends it back with its identity.
+	IdentityID int64
+	Role       Role
 	// Via says how the actor came in ("session", "token", "cli", "job"), and IP
 	// from where; both go into the audit log.
 	Via string

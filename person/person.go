@@ -6,8 +6,14 @@ package person
 import (
 	"net/mail"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
+	"unicode"
+
+	"golang.org/x/text/runes"
+	"golang.org/x/text/transform"
+	"golang.org/x/text/unicode/norm"
 
 	"github.com/samtal-dev/samtal"
 )
@@ -17,10 +23,36 @@ type Person struct {
 	ID         int64
 	Name       string
 	Locale     string
-	MergedInto int64 // set when this person was merged into another
+	Location   string
+	Languages  []string // ISO 639-1 codes
+	Avatar     string   // an upload key, or ""
+	Bot        bool     // flagged as a bot: kept out of figures
+	MergedInto int64    // set when this person was merged into another
+	Erased     bool     // erased on request: nothing personal is left
 	Identities []Identity
+	Tags       []string
+	HasAccount bool
 	CreatedAt  time.Time
 	UpdatedAt  time.Time
+}
+
+// NameKey folds a name for finding people who may be the same: lower case,
+// accents off (ø and æ spelt o and ae), words sorted, so that "Søren Ærø" and
+// "aero soren" share a key. A name of one short word gives no key: too many
+// people share it.
+func NameKey(name string) string {
+	s := strings.ToLower(name)
+	s = strings.NewReplacer("ø", "o", "æ", "ae", "å", "aa", "ß", "ss").Replace(s)
+	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+	if folded, _, err := transform.String(t, s); err == nil {
+		s = folded
+	}
+	words := strings.FieldsFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+	if len(words) < 2 && (len(words) == 0 || len(words[0]) < 4) {
+		return ""
+	}
+	slices.Sort(words)
+	return strings.Join(words, " ")
 }
 
 // The kinds of identity.
@@ -34,15 +66,28 @@ const (
 // Identity is one way a person shows up. Value is normalised, so that two
 // identities with the same kind, network and value are the same identity.
 type Identity struct {
-	ID        int64
-	PersonID  int64
-	Kind      string
-	Network   string
-	Value     string
-	Display   string // as the person wrote it
+	ID       int64
+	PersonID int64
+	Kind     string
+	Network  string
+	Value    string
+	Display  string // as the person wrote it
+	// Verified identities are proven (a confirmed email, an author the
+	// network itself names); an unverified one is a claim, so it never
+	// joins a verified copy's person by itself.
 	Verified  bool
+	Source    string // how samtal learnt it: signup, staff, member, mention, import
 	CreatedAt time.Time
 }
+
+// The sources of identities.
+const (
+	SourceSignup  = "signup"
+	SourceStaff   = "staff"
+	SourceMember  = "member" // linked by the person themselves
+	SourceMention = "mention"
+	SourceImport  = "import"
+)
 
 // NormalizeIdentity checks an identity and returns it with its value and
 // network normalised. Returns EINVALID naming the field that is wrong.

@@ -1,0 +1,214 @@
+package person
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/samtal-dev/samtal"
+)
+
+// Resolution is an identity arriving from outside (a sign-up, a mention's
+// author, an inbound message) with what is known of the human behind it.
+type Resolution struct {
+	Identity Identity // Verified says whether the channel proves it
+	Name     string
+	Locale   string
+	Location string
+}
+
+// The reasons for proposing a merge, strongest first. Scores are between 0
+// and 1; staff see the reason in their own language.
+const (
+	ReasonLinkedBySelf   = "linked_by_self"  // a person linked an identity that someone else has, verified
+	ReasonUnverifiedCopy = "unverified_copy" // a verified and an unverified copy of one identity
+	ReasonEmailAsHandle  = "email_as_handle" // an email used as a handle or review name elsewhere
+	ReasonNameLocation   = "name_location"   // the same name and the same location
+	ReasonNameLanguage   = "name_language"   // the same name and the same language
+)
+
+var reasonScores = map[string]float64{
+	ReasonLinkedBySelf:   0.9,
+	ReasonUnverifiedCopy: 0.8,
+	ReasonEmailAsHandle:  0.7,
+	ReasonNameLocation:   0.5,
+	ReasonNameLanguage:   0.3,
+}
+
+// Suggestion proposes that two persons are one human.
+type Suggestion struct {
+	ID        int64
+	PersonA   int64 // the lower id
+	PersonB   int64
+	Reason    string
+	Detail    string // what matched, e.g. "email:anne@example.dk"
+	Score     float64
+	State     string // open, accepted, rejected
+	CreatedAt time.Time
+	// Filled in by the store for lists.
+	NameA, NameB string
+}
+
+// NewSuggestion returns a suggestion for the pair, ordered, scored by reason.
+func NewSuggestion(x, y int64, reason, detail string) Suggestion {
+	if x > y {
+		x, y = y, x
+	}
+	return Suggestion{PersonA: x, PersonB: y, Reason: reason, Detail: detail, Score: reasonScores[reason], State: "open"}
+}
+
+// SuggestionFilter narrows a list of suggestions.
+type SuggestionFilter struct {
+	State    string // open (default), accepted, rejected
+	PersonID int64  // only suggestions about this person
+	AfterID  int64  // cursor: suggestions with a lower id (within a score)
+	Limit    int
+}
+
+// Candidates is what the store finds for the rules that are not certain.
+type Candidates interface {
+	// PersonsWithValue returns the persons (other than personID) that hold
+	// an identity of another kind with this value.
+	PersonsWithValue(ctx context.Context, value, notKind string, personID int64) ([]int64, error)
+	// PersonsWithNameKey returns up to limit unmerged, unerased persons
+	// other than personID with this name key, with their location and
+	// locale.
+	PersonsWithNameKey(ctx context.Context, key string, personID int64, limit int) ([]Person, error)
+}
+
+// Resolver attaches arriving identities to persons. It runs for the system
+// (sign-ups, jobs), so it checks no role: callers decide who may resolve.
+type Resolver struct {
+	Store      Store
+	Candidates Candidates
+}
+
+// Resolve returns the person of an arriving identity. A rule attaches it
+// when it is certain: the same verified identity (a confirmed email, the same
+// handle on the same network as the network names it), or the same
+// unverified claim seen again. Otherwise it creates a person and proposes
+// merges with a reason and a score. Two different handles on one network
+// are never joined. Returns EINVALID for an identity that does not parse.
+func (r *Resolver) Resolve(ctx context.Context, in Resolution) (personID int64, created bool, err error) {
+	id, err := NormalizeIdentity(in.Identity)
+	if err != nil {
+		return 0, false, err
+	}
+	for attempt := 0; attempt < 3; attempt++ {
+		found, err := r.Store.FindIdentity(ctx, id.Kind, id.Network, id.Value, id.Verified)
+		if err == nil {
+			return found.PersonID, false, nil
+		} else if samtal.ErrorCode(err) != samtal.ENOTFOUND {
+			return 0, false, err
+		}
+		p := &Person{Name: strings.TrimSpace(in.Name), Locale: in.Locale, Location: strings.TrimSpace(in.Location),
+			Identities: []Identity{id}}
+		err = r.Store.CreatePerson(ctx, p)
+		if samtal.ErrorCode(err) == samtal.ECONFLICT {
+			continue // someone resolved the same identity a moment ago
+		} else if err != nil {
+			return 0, false, err
+		}
+		if err := r.propose(ctx, p, id); err != nil {
+			return p.ID, true, err
+		}
+		return p.ID, true, nil
+	}
+	return 0, false, errors.New("resolve identity: kept conflicting")
+}
+
+// propose stores the merge suggestions for a person just created from id.
+func (r *Resolver) propose(ctx context.Context, p *Person, id Identity) error {
+	var out []Suggestion
+	if other, err := r.Store.FindIdentity(ctx, id.Kind, id.Network, id.Value, !id.Verified); err == nil {
+		out = append(out, NewSuggestion(p.ID, other.PersonID, ReasonUnverifiedCopy, id.Kind+":"+id.Value))
+	} else if samtal.ErrorCode(err) != samtal.ENOTFOUND {
+		return err
+	}
+	if looksLikeEmail(id.Value) {
+		others, err := r.Candidates.PersonsWithValue(ctx, id.Value, id.Kind, p.ID)
+		if err != nil {
+			return err
+		}
+		for _, o := range others {
+			out = append(out, NewSuggestion(p.ID, o, ReasonEmailAsHandle, id.Value))
+		}
+	}
+	if key := NameKey(p.Name); key != "" && (p.Location != "" || p.Locale != "") {
+		others, err := r.Candidates.PersonsWithNameKey(ctx, key, p.ID, 5)
+		if err != nil {
+			return err
+		}
+		for _, o := range others {
+			switch {
+			case p.Location != "" && strings.EqualFold(o.Location, p.Location):
+				out = append(out, NewSuggestion(p.ID, o.ID, ReasonNameLocation, p.Name+" · "+p.Location))
+			case p.Locale != "" && o.Locale == p.Locale:
+				out = append(out, NewSuggestion(p.ID, o.ID, ReasonNameLanguage, p.Name+" · "+p.Locale))
+			}
+		}
+	}
+	for _, s := range out {
+		if err := r.Store.AddSuggestion(ctx, s); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func looksLikeEmail(v string) bool {
+	at := strings.IndexByte(v, '@')
+	return at > 0 && strings.Contains(v[at+1:], ".")
+}
+
+// Suggestions lists merge suggestions, strongest first (staff only).
+func (s *Service) Suggestions(ctx context.Context, f SuggestionFilter) ([]Suggestion, error) {
+	if err := samtal.ActorFrom(ctx).Require(PermView); err != nil {
+		return nil, err
+	}
+	switch f.State {
+	case "":
+		f.State = "open"
+	case "open", "accepted", "rejected":
+	default:
+		return nil, samtal.FieldError("state", "error.state_invalid")
+	}
+	if f.Limit <= 0 || f.Limit > 100 {
+		f.Limit = 30
+	}
+	return s.Store.Suggestions(ctx, f)
+}
+
+// AcceptSuggestion merges the suggestion's newer person into the older one
+// (the older one usually holds the account and the history).
+func (s *Service) AcceptSuggestion(ctx context.Context, id int64) (*Merge, error) {
+	if err := s.requireEdit(ctx); err != nil {
+		return nil, err
+	}
+	sg, err := s.Store.SuggestionByID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if sg.State != "open" {
+		return nil, &samtal.Error{Code: samtal.ECONFLICT, Message: "error.suggestion_decided"}
+	}
+	return s.merge(ctx, sg.PersonB, sg.PersonA, id)
+}
+
+// RejectSuggestion rejects a suggestion: the pair goes on the do-not-merge
+// list and is never proposed again.
+func (s *Service) RejectSuggestion(ctx context.Context, id int64) error {
+	if err := s.requireEdit(ctx); err != nil {
+		return err
+	}
+	sg, err := s.Store.SuggestionByID(ctx, id)
+	if err != nil {
+		return err
+	}
+	if sg.State != "open" {
+		return &samtal.Error{Code: samtal.ECONFLICT, Message: "error.suggestion_decided"}
+	}
+	e := suggestionAudit(ctx, "person.suggestion_reject", sg)
+	return s.Store.RejectSuggestion(ctx, id, samtal.ActorFrom(ctx).PersonID, s.now(), e)
+}
