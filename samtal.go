@@ -138,6 +138,10 @@ const (
 	PermErasePeople  Permission = "people.erase"
 )
 
+// PermPublishConsentTexts publishes the texts people read when they give or
+// withdraw consent: what the organisation asks for is the admin's word.
+const PermPublishConsentTexts Permission = "consent.texts"
+
 // permissions is the one table of who may do what. Every route, page, API call,
 // job and CLI verb asks Can; nothing else decides.
 var permissions = map[Permission][]Role{
@@ -157,6 +161,8 @@ var permissions = map[Permission][]Role{
 	PermEditPeople:   {RoleAgent, RoleModerator, RoleAdmin},
 	PermExportPeople: {RoleAnalyst, RoleAdmin},
 	PermErasePeople:  {RoleAdmin},
+
+	PermPublishConsentTexts: {RoleAdmin},
 }
 
 // Can reports whether role r holds permission p.

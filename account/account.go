@@ -17,6 +17,7 @@ import (
 type Account struct {
 	ID              int64
 	PersonID        int64
+	IdentityID      int64 // the email identity the account signs in with
 	Email           string
 	Name            string // the person's name
 	Role            samtal.Role

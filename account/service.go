@@ -382,7 +382,7 @@ func (s *Service) Authenticate(ctx context.Context, token, ip string) (samtal.Ac
 			sess.ExpiresAt, sess.Refreshed = now.Add(SessionLifetime), true
 		}
 	}
-	return samtal.Actor{AccountID: acc.ID, PersonID: acc.PersonID, Role: acc.Role, Via: "session", IP: ip}, sess, acc, nil
+	return samtal.Actor{AccountID: acc.ID, PersonID: acc.PersonID, IdentityID: acc.IdentityID, Role: acc.Role, Via: "session", IP: ip}, sess, acc, nil
 }
 
 var errSignInRequired = &samtal.Error{Code: samtal.EUNAUTHORIZED, Message: "error.signin_required"}
@@ -413,7 +413,7 @@ func (s *Service) AuthenticateToken(ctx context.Context, secret, ip string) (sam
 		// Best effort: "last used" is information, not a rule.
 		_ = s.Store.TouchAPIToken(ctx, tok.ID, now)
 	}
-	actor := samtal.Actor{AccountID: acc.ID, PersonID: acc.PersonID, Role: acc.Role, Via: "token", IP: ip}
+	actor := samtal.Actor{AccountID: acc.ID, PersonID: acc.PersonID, IdentityID: acc.IdentityID, Role: acc.Role, Via: "token", IP: ip}
 	if s.TokenCacheTTL > 0 {
 		if s.tokenCount.Add(1) > maxCachedTokens {
 			s.tokens.Clear()

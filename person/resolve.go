@@ -62,8 +62,11 @@ func NewSuggestion(x, y int64, reason, detail string) Suggestion {
 type SuggestionFilter struct {
 	State    string // open (default), accepted, rejected
 	PersonID int64  // only suggestions about this person
-	AfterID  int64  // cursor: suggestions with a lower id (within a score)
-	Limit    int
+	// After is the cursor: suggestions after this one in the order
+	// (score, then id, both descending).
+	AfterScore float64
+	AfterID    int64
+	Limit      int
 }
 
 // Candidates is what the store finds for the rules that are not certain.

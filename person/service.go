@@ -47,10 +47,6 @@ type Store interface {
 	// FindIdentity returns the copy of an identity with the given
 	// verification, or ENOTFOUND.
 	FindIdentity(ctx context.Context, kind, network, value string, verified bool) (*Identity, error)
-	// Resolve finds or creates the person of an identity in one
-	// transaction, as Resolution says, and stores the suggestions it
-	// returns.
-	Resolve(ctx context.Context, r Resolution) (personID int64, created bool, err error)
 
 	Notes(ctx context.Context, personID int64) ([]Note, error)
 	AddNote(ctx context.Context, n *Note, e audit.Entry) error

@@ -3,7 +3,6 @@ package person
 import (
 	"context"
 	"encoding/base64"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -92,12 +91,6 @@ func (s *Service) Timeline(ctx context.Context, id int64, scope CampaignScope, f
 		page.Next = timelineCursor(Key{At: last.At.UnixMilli(), Kind: last.Kind, Ref: last.Ref})
 	}
 	return page, nil
-}
-
-// Wants reports whether a filter lets events of this kind and channel in.
-func (f TimelineFilter) Wants(kind, channel string) bool {
-	return (len(f.Kinds) == 0 || slices.Contains(f.Kinds, kind)) &&
-		(len(f.Channels) == 0 || slices.Contains(f.Channels, channel))
 }
 
 func timelineCursor(k Key) string {

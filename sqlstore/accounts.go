@@ -12,6 +12,7 @@ import (
 	"github.com/samtal-dev/samtal"
 	"github.com/samtal-dev/samtal/account"
 	"github.com/samtal-dev/samtal/audit"
+	"github.com/samtal-dev/samtal/person"
 )
 
 // Accounts stores accounts, sessions, API tokens and mailed links.
@@ -22,14 +23,14 @@ func NewAccounts(db *DB) *Accounts { return &Accounts{db: db} }
 
 var errNotFound = &samtal.Error{Code: samtal.ENOTFOUND, Message: "error.not_found"}
 
-const accountColumns = `a.id, a.person_id, a.email, p.name, a.role, a.locale, a.email_verified_at, a.created_at,
+const accountColumns = `a.id, a.person_id, COALESCE(a.identity_id, 0), a.email, p.name, a.role, a.locale, a.email_verified_at, a.created_at,
 	COALESCE(a.handle, ''), a.notify_email, a.notify_unread`
 
 func scanAccount(row interface{ Scan(...any) error }, extra ...any) (*account.Account, error) {
 	var a account.Account
 	var verified sql.NullInt64
 	var created int64
-	dest := append([]any{&a.ID, &a.PersonID, &a.Email, &a.Name, &a.Role, &a.Locale, &verified, &created,
+	dest := append([]any{&a.ID, &a.PersonID, &a.IdentityID, &a.Email, &a.Name, &a.Role, &a.Locale, &verified, &created,
 		&a.Handle, &a.NotifyEmail, &a.Unread}, extra...)
 	if err := row.Scan(dest...); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
@@ -47,22 +48,25 @@ func (s *Accounts) CreateAccount(ctx context.Context, n account.NewAccount, e *a
 	now := time.Now().UTC()
 	var acc *account.Account
 	err := s.db.tx(ctx, func(tx *sql.Tx) error {
-		var personID int64
+		var personID, identityID int64
+		// A verified copy of the email wins over an unverified one (a
+		// claim someone typed elsewhere).
 		err := tx.QueryRowContext(ctx,
-			`SELECT person_id FROM identities WHERE kind = $1 AND network = $2 AND value = $3`,
-			n.Identity.Kind, n.Identity.Network, n.Identity.Value).Scan(&personID)
+			`SELECT person_id, id FROM identities WHERE kind = $1 AND network = $2 AND value = $3 ORDER BY verified DESC LIMIT 1`,
+			n.Identity.Kind, n.Identity.Network, n.Identity.Value).Scan(&personID, &identityID)
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
 			if err := tx.QueryRowContext(ctx,
-				`INSERT INTO persons (name, name_lower, locale, created_at, updated_at) VALUES ($1, $2, $3, $4, $4) RETURNING id`,
-				n.Name, strings.ToLower(n.Name), n.Locale, ms(now)).Scan(&personID); err != nil {
+				`INSERT INTO persons (name, name_lower, name_key, locale, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5) RETURNING id`,
+				n.Name, strings.ToLower(n.Name), person.NameKey(n.Name), n.Locale, ms(now)).Scan(&personID); err != nil {
 				return fmt.Errorf("insert person: %w", err)
 			}
-			if _, err := tx.ExecContext(ctx,
-				`INSERT INTO identities (person_id, kind, network, value, display, verified, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-				personID, n.Identity.Kind, n.Identity.Network, n.Identity.Value, n.Identity.Display, n.Identity.Verified, ms(now)); err != nil {
-				return fmt.Errorf("insert identity: %w", err)
+			id := person.Identity{PersonID: personID, Kind: n.Identity.Kind, Network: n.Identity.Network, Value: n.Identity.Value,
+				Display: n.Identity.Display, Verified: n.Identity.Verified, Source: person.SourceSignup, CreatedAt: now}
+			if err := insertIdentity(ctx, s.db, tx, &id); err != nil {
+				return err
 			}
+			identityID = id.ID
 		case err != nil:
 			return fmt.Errorf("find identity: %w", err)
 		default:
@@ -76,8 +80,8 @@ func (s *Accounts) CreateAccount(ctx context.Context, n account.NewAccount, e *a
 			if taken {
 				return &samtal.Error{Code: samtal.ECONFLICT, Message: "error.email_taken", Field: "email"}
 			}
-			if _, err := tx.ExecContext(ctx, `UPDATE persons SET name = $1, name_lower = $2, updated_at = $3 WHERE id = $4 AND name = ''`,
-				n.Name, strings.ToLower(n.Name), ms(now), personID); err != nil {
+			if _, err := tx.ExecContext(ctx, `UPDATE persons SET name = $1, name_lower = $2, name_key = $3, updated_at = $4 WHERE id = $5 AND name = ''`,
+				n.Name, strings.ToLower(n.Name), person.NameKey(n.Name), ms(now), personID); err != nil {
 				return fmt.Errorf("update person: %w", err)
 			}
 		}
@@ -91,9 +95,9 @@ func (s *Accounts) CreateAccount(ctx context.Context, n account.NewAccount, e *a
 		}
 		var id int64
 		err = tx.QueryRowContext(ctx,
-			`INSERT INTO accounts (person_id, email, password_hash, role, locale, email_verified_at, created_at, updated_at, handle)
-			 VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8) RETURNING id`,
-			personID, n.Email, n.PasswordHash, string(n.Role), n.Locale, verified, ms(now), handle).Scan(&id)
+			`INSERT INTO accounts (person_id, email, password_hash, role, locale, email_verified_at, created_at, updated_at, handle, identity_id)
+			 VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $9) RETURNING id`,
+			personID, n.Email, n.PasswordHash, string(n.Role), n.Locale, verified, ms(now), handle, identityID).Scan(&id)
 		if isUniqueViolation(err) {
 			return &samtal.Error{Code: samtal.ECONFLICT, Message: "error.email_taken", Field: "email"}
 		} else if err != nil {
@@ -105,7 +109,7 @@ func (s *Accounts) CreateAccount(ctx context.Context, n account.NewAccount, e *a
 				return err
 			}
 		}
-		acc = &account.Account{ID: id, PersonID: personID, Email: n.Email, Name: n.Name, Role: n.Role,
+		acc = &account.Account{ID: id, PersonID: personID, IdentityID: identityID, Email: n.Email, Name: n.Name, Role: n.Role,
 			Locale: n.Locale, EmailVerifiedAt: fromNullMS(verified), CreatedAt: fromMS(ms(now)),
 			Handle: handle, NotifyEmail: account.NotifyImmediate}
 		return nil
@@ -187,8 +191,8 @@ func (s *Accounts) UpdateProfile(ctx context.Context, id int64, name, locale str
 		} else if err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE persons SET name = $1, name_lower = $2, locale = $3, updated_at = $4 WHERE id = $5`,
-			name, strings.ToLower(name), locale, now, personID)
+		_, err = tx.ExecContext(ctx, `UPDATE persons SET name = $1, name_lower = $2, name_key = $3, locale = $4, updated_at = $5 WHERE id = $6`,
+			name, strings.ToLower(name), person.NameKey(name), locale, now, personID)
 		return err
 	})
 }
@@ -258,8 +262,8 @@ func (s *Accounts) ReplaceUnverified(ctx context.Context, id int64, name, hash s
 		} else if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE persons SET name = $1, name_lower = $2, updated_at = $3 WHERE id = $4`,
-			name, strings.ToLower(name), ms(now), personID); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE persons SET name = $1, name_lower = $2, name_key = $3, updated_at = $4 WHERE id = $5`,
+			name, strings.ToLower(name), person.NameKey(name), ms(now), personID); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE account_id = $1`, id); err != nil {
@@ -270,21 +274,37 @@ func (s *Accounts) ReplaceUnverified(ctx context.Context, id int64, name, hash s
 	})
 }
 
-// markVerified confirms the account's email and its email identity.
+// markVerified confirms the account's email and its email identity. If a
+// verified copy of the email belongs to another person already (staff
+// entered it), this one stays unverified and the two persons are proposed
+// as a merge: proving an address does not take over someone's record.
 func markVerified(ctx context.Context, tx *sql.Tx, id int64, at time.Time) error {
-	var personID int64
-	var email string
+	var personID, identityID int64
 	err := tx.QueryRowContext(ctx,
-		`UPDATE accounts SET email_verified_at = COALESCE(email_verified_at, $1), updated_at = $1 WHERE id = $2 RETURNING person_id, email`,
-		ms(at), id).Scan(&personID, &email)
+		`UPDATE accounts SET email_verified_at = COALESCE(email_verified_at, $1), updated_at = $1 WHERE id = $2 RETURNING person_id, COALESCE(identity_id, 0)`,
+		ms(at), id).Scan(&personID, &identityID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return errNotFound
 	} else if err != nil {
 		return err
 	}
-	_, err = tx.ExecContext(ctx,
-		`UPDATE identities SET verified = $1 WHERE person_id = $2 AND kind = 'email' AND network = '' AND value = $3`,
-		true, personID, email)
+	var other int64
+	err = tx.QueryRowContext(ctx, `SELECT o.person_id FROM identities i JOIN identities o
+		ON o.kind = i.kind AND o.network = i.network AND o.value = i.value AND o.verified AND o.id <> i.id
+		WHERE i.id = $1`, identityID).Scan(&other)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		_, err = tx.ExecContext(ctx, `UPDATE identities SET verified = $1 WHERE id = $2`, true, identityID)
+		return err
+	case err != nil:
+		return err
+	case other == personID:
+		return nil
+	}
+	s := person.NewSuggestion(personID, other, person.ReasonUnverifiedCopy, "email")
+	_, err = tx.ExecContext(ctx, `INSERT INTO merge_suggestions (person_a, person_b, reason, detail, score, state, created_at)
+		VALUES ($1, $2, $3, $4, $5, 'open', $6) ON CONFLICT (person_a, person_b) DO NOTHING`,
+		s.PersonA, s.PersonB, s.Reason, s.Detail, s.Score, ms(at))
 	return err
 }
 

@@ -39,9 +39,10 @@ func (s *Ideas) AddComment(ctx context.Context, c *idea.Comment) error {
 	return s.db.tx(ctx, func(tx *sql.Tx) error {
 		parent := sql.NullInt64{Int64: c.ParentID, Valid: c.ParentID != 0}
 		err := tx.QueryRowContext(ctx,
-			`INSERT INTO comments (idea_id, parent_id, author_person_id, body, created_at, updated_at, moderation, moderated_at, body_html)
-			 VALUES ($1, $2, $3, $4, $5, $6, $7, $5, $8) RETURNING id`,
-			c.IdeaID, parent, c.AuthorPersonID, c.Body, ms(c.CreatedAt), ms(c.UpdatedAt), moderationOr(c.Moderation), c.BodyHTML).Scan(&c.ID)
+			`INSERT INTO comments (idea_id, parent_id, author_person_id, body, created_at, updated_at, moderation, moderated_at, body_html, identity_id)
+			 VALUES ($1, $2, $3, $4, $5, $6, $7, $5, $8, $9) RETURNING id`,
+			c.IdeaID, parent, c.AuthorPersonID, c.Body, ms(c.CreatedAt), ms(c.UpdatedAt), moderationOr(c.Moderation), c.BodyHTML,
+			actorIdentity(ctx)).Scan(&c.ID)
 		if err != nil {
 			return fmt.Errorf("insert comment: %w", err)
 		}

@@ -17,6 +17,14 @@ import (
 // Ideas stores ideas, votes and status changes.
 type Ideas struct{ db *DB }
 
+// actorIdentity is the identity the acting account writes through
+// (samtal.Actor.IdentityID), stored with each idea, comment and vote: a
+// person unmerge sends what arrived since the merge back with its identity.
+// NULL when the writer is not an account (imports, the seed).
+func actorIdentity(ctx context.Context) sql.NullInt64 {
+	return nullID(samtal.ActorFrom(ctx).IdentityID)
+}
+
 // NewIdeas returns the idea store of db.
 func NewIdeas(db *DB) *Ideas { return &Ideas{db: db} }
 
@@ -41,10 +49,10 @@ func (db *DB) least(a, b string) string {
 func (s *Ideas) CreateIdea(ctx context.Context, i *idea.Idea, trending float64) error {
 	return s.db.tx(ctx, func(tx *sql.Tx) error {
 		err := tx.QueryRowContext(ctx,
-			`INSERT INTO ideas (campaign_id, question_id, author_person_id, title, body, tags, status, trending, created_at, updated_at, moderation, moderated_at, body_html, images)
-			 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10, $9, $11, $12) RETURNING id`,
+			`INSERT INTO ideas (campaign_id, question_id, author_person_id, title, body, tags, status, trending, created_at, updated_at, moderation, moderated_at, body_html, images, identity_id)
+			 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10, $9, $11, $12, $13) RETURNING id`,
 			i.CampaignID, i.QuestionID, i.AuthorPersonID, i.Title, i.Body, strings.Join(i.Tags, ","), i.Status, trending, ms(i.CreatedAt),
-			moderationOr(i.Moderation), i.BodyHTML, strings.Join(i.Images, ",")).Scan(&i.ID)
+			moderationOr(i.Moderation), i.BodyHTML, strings.Join(i.Images, ","), actorIdentity(ctx)).Scan(&i.ID)
 		if err != nil {
 			return fmt.Errorf("insert idea: %w", err)
 		}
@@ -247,8 +255,8 @@ func (s *Ideas) AddVote(ctx context.Context, ideaID, personID, campaignID int64,
 			}
 		}
 		res, err := s.db.txExec(ctx, tx,
-			`INSERT INTO votes (idea_id, person_id, campaign_id, weight, created_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`,
-			ideaID, personID, campaignID, weight, ms(at))
+			`INSERT INTO votes (idea_id, person_id, campaign_id, weight, created_at, identity_id) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`,
+			ideaID, personID, campaignID, weight, ms(at), actorIdentity(ctx))
 		if err != nil {
 			return fmt.Errorf("insert vote: %w", err)
 		}

@@ -122,10 +122,10 @@ func (s *Ideas) MergeIdeas(ctx context.Context, ideaID, intoID, actorPersonID in
 		// of both ideas keeps the target's vote, theirs on the merged idea
 		// is dropped (and kept here for undo).
 		if _, err := tx.ExecContext(ctx,
-			`INSERT INTO idea_merge_votes (merge_id, person_id, kind, weight, created_at)
+			`INSERT INTO idea_merge_votes (merge_id, person_id, kind, weight, created_at, identity_id)
 			 SELECT $1, v.person_id,
 			        CASE WHEN EXISTS (SELECT 1 FROM votes b WHERE b.idea_id = $3 AND b.person_id = v.person_id) THEN 'dropped' ELSE 'moved' END,
-			        v.weight, v.created_at
+			        v.weight, v.created_at, v.identity_id
 			 FROM votes v WHERE v.idea_id = $2`, m.ID, ideaID, intoID); err != nil {
 			return fmt.Errorf("record votes: %w", err)
 		}
@@ -231,8 +231,8 @@ func (s *Ideas) UndoMerge(ctx context.Context, mergeID, actorPersonID int64, at 
 		// Dropped duplicates come back as they were: their voters had
 		// voted for both ideas before the merge.
 		res, err = tx.ExecContext(ctx,
-			`INSERT INTO votes (idea_id, person_id, campaign_id, weight, created_at)
-			 SELECT i.id, r.person_id, i.campaign_id, r.weight, r.created_at
+			`INSERT INTO votes (idea_id, person_id, campaign_id, weight, created_at, identity_id)
+			 SELECT i.id, r.person_id, i.campaign_id, r.weight, r.created_at, r.identity_id
 			 FROM idea_merge_votes r JOIN ideas i ON i.id = $1
 			 WHERE r.merge_id = $2 AND r.kind = 'dropped' ON CONFLICT DO NOTHING`, m.IdeaID, m.ID)
 		if err != nil {

@@ -5,15 +5,22 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/samtal-dev/samtal"
+	"github.com/samtal-dev/samtal/audit"
 	"github.com/samtal-dev/samtal/person"
 )
 
 // Persons stores persons and their identities.
-type Persons struct{ db *DB }
+type Persons struct {
+	db *DB
+	// listFilters are conditions other capabilities add to people lists
+	// (consent, advocate score): each returns "" when its field is unset.
+	listFilters []func(person.ListFilter) (string, []any)
+}
 
 // NewPersons returns the person store of db.
 func NewPersons(db *DB) *Persons { return &Persons{db: db} }
@@ -23,44 +30,71 @@ func NewPersons(db *DB) *Persons { return &Persons{db: db} }
 func (s *Persons) CreatePerson(ctx context.Context, p *person.Person) error {
 	now := time.Now().UTC()
 	return s.db.tx(ctx, func(tx *sql.Tx) error {
-		if err := tx.QueryRowContext(ctx,
-			`INSERT INTO persons (name, name_lower, locale, created_at, updated_at) VALUES ($1, $2, $3, $4, $4) RETURNING id`,
-			p.Name, strings.ToLower(p.Name), p.Locale, ms(now)).Scan(&p.ID); err != nil {
+		if err := s.db.txQueryRow(ctx, tx,
+			`INSERT INTO persons (name, name_lower, name_key, locale, location, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id`,
+			p.Name, strings.ToLower(p.Name), person.NameKey(p.Name), p.Locale, p.Location, ms(now)).Scan(&p.ID); err != nil {
 			return fmt.Errorf("insert person: %w", err)
 		}
 		p.CreatedAt, p.UpdatedAt = fromMS(ms(now)), fromMS(ms(now))
 		for i := range p.Identities {
 			id := &p.Identities[i]
 			id.PersonID, id.CreatedAt = p.ID, p.CreatedAt
-			err := tx.QueryRowContext(ctx,
-				`INSERT INTO identities (person_id, kind, network, value, display, verified, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-				p.ID, id.Kind, id.Network, id.Value, id.Display, id.Verified, ms(now)).Scan(&id.ID)
-			if isUniqueViolation(err) {
-				return &samtal.Error{Code: samtal.ECONFLICT, Message: "error.identity_taken", Field: "identities"}
-			} else if err != nil {
-				return fmt.Errorf("insert identity: %w", err)
+			if err := insertIdentity(ctx, s.db, tx, id); err != nil {
+				return err
 			}
 		}
 		return nil
 	})
 }
 
-// PersonByID returns a person with their identities.
-func (s *Persons) PersonByID(ctx context.Context, id int64) (*person.Person, error) {
-	var p person.Person
-	var merged sql.NullInt64
-	var created, updated int64
-	err := s.db.read.QueryRowContext(ctx,
-		`SELECT id, name, locale, merged_into, created_at, updated_at FROM persons WHERE id = $1`, id).
-		Scan(&p.ID, &p.Name, &p.Locale, &merged, &created, &updated)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, errNotFound
+func insertIdentity(ctx context.Context, db *DB, tx *sql.Tx, id *person.Identity) error {
+	if id.CreatedAt.IsZero() {
+		id.CreatedAt = time.Now().UTC()
+	}
+	err := db.txQueryRow(ctx, tx,
+		`INSERT INTO identities (person_id, kind, network, value, display, verified, source, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+		id.PersonID, id.Kind, id.Network, id.Value, id.Display, id.Verified, id.Source, ms(id.CreatedAt)).Scan(&id.ID)
+	if isUniqueViolation(err) {
+		return &samtal.Error{Code: samtal.ECONFLICT, Message: "error.identity_taken", Field: "identities"}
 	} else if err != nil {
+		return fmt.Errorf("insert identity: %w", err)
+	}
+	return nil
+}
+
+const personColumns = `p.id, p.name, p.locale, p.location, p.languages, p.avatar, p.bot, COALESCE(p.merged_into, 0),
+	p.erased_at IS NOT NULL, EXISTS (SELECT 1 FROM accounts a WHERE a.person_id = p.id), p.created_at, p.updated_at`
+
+func scanPerson(row interface{ Scan(...any) error }) (*person.Person, error) {
+	var p person.Person
+	var langs string
+	var created, updated int64
+	if err := row.Scan(&p.ID, &p.Name, &p.Locale, &p.Location, &langs, &p.Avatar, &p.Bot, &p.MergedInto,
+		&p.Erased, &p.HasAccount, &created, &updated); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, errNotFound
+		}
 		return nil, err
 	}
-	p.MergedInto, p.CreatedAt, p.UpdatedAt = merged.Int64, fromMS(created), fromMS(updated)
-	rows, err := s.db.read.QueryContext(ctx,
-		`SELECT id, kind, network, value, display, verified, created_at FROM identities WHERE person_id = $1 ORDER BY id`, id)
+	if langs != "" {
+		p.Languages = strings.Split(langs, ",")
+	}
+	p.CreatedAt, p.UpdatedAt = fromMS(created), fromMS(updated)
+	return &p, nil
+}
+
+// PersonByID returns a person with their identities and tags.
+func (s *Persons) PersonByID(ctx context.Context, id int64) (*person.Person, error) {
+	row, err := s.db.readRow(ctx, `SELECT `+personColumns+` FROM persons p WHERE p.id = $1`, id)
+	if err != nil {
+		return nil, err
+	}
+	p, err := scanPerson(row)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.db.readRows(ctx,
+		`SELECT id, kind, network, value, display, verified, source, created_at FROM identities WHERE person_id = $1 ORDER BY id`, id)
 	if err != nil {
 		return nil, err
 	}
@@ -68,13 +102,294 @@ func (s *Persons) PersonByID(ctx context.Context, id int64) (*person.Person, err
 	for rows.Next() {
 		i := person.Identity{PersonID: id}
 		var at int64
-		if err := rows.Scan(&i.ID, &i.Kind, &i.Network, &i.Value, &i.Display, &i.Verified, &at); err != nil {
+		if err := rows.Scan(&i.ID, &i.Kind, &i.Network, &i.Value, &i.Display, &i.Verified, &i.Source, &at); err != nil {
 			return nil, err
 		}
 		i.CreatedAt = fromMS(at)
 		p.Identities = append(p.Identities, i)
 	}
-	return &p, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	p.Tags, err = s.tags(ctx, id)
+	return p, err
+}
+
+func (s *Persons) tags(ctx context.Context, id int64) ([]string, error) {
+	rows, err := s.db.readRows(ctx, `SELECT tag FROM person_tags WHERE person_id = $1 ORDER BY tag`, id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var tags []string
+	for rows.Next() {
+		var t string
+		if err := rows.Scan(&t); err != nil {
+			return nil, err
+		}
+		tags = append(tags, t)
+	}
+	return tags, rows.Err()
+}
+
+// UpdatePerson implements person.Store.
+func (s *Persons) UpdatePerson(ctx context.Context, p *person.Person, e audit.Entry) error {
+	return s.db.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx,
+			`UPDATE persons SET name = $1, name_lower = $2, name_key = $3, locale = $4, location = $5, languages = $6,
+			 avatar = $7, bot = $8, updated_at = $9 WHERE id = $10 AND merged_into IS NULL AND erased_at IS NULL`,
+			p.Name, strings.ToLower(p.Name), person.NameKey(p.Name), p.Locale, p.Location, strings.Join(p.Languages, ","),
+			p.Avatar, p.Bot, ms(time.Now()), p.ID)
+		if err != nil {
+			return fmt.Errorf("update person: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return &samtal.Error{Code: samtal.ECONFLICT, Message: "error.person_merged"}
+		}
+		_, err = appendAudit(ctx, tx, e)
+		return err
+	})
+}
+
+// SetTags implements person.Store.
+func (s *Persons) SetTags(ctx context.Context, personID int64, tags []string, e audit.Entry) error {
+	return s.db.tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM person_tags WHERE person_id = $1`, personID); err != nil {
+			return fmt.Errorf("clear tags: %w", err)
+		}
+		for _, t := range tags {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO person_tags (person_id, tag) VALUES ($1, $2)`, personID, t); err != nil {
+				return fmt.Errorf("add tag: %w", err)
+			}
+		}
+		_, err := appendAudit(ctx, tx, e)
+		return err
+	})
+}
+
+// Stats implements person.Store: counts by the indexes on each table, the
+// last activity as the newest of each kind's newest.
+func (s *Persons) Stats(ctx context.Context, personID int64) (person.Stats, error) {
+	var st person.Stats
+	var first, lastIdea, lastComment, lastVote sql.NullInt64
+	row, err := s.db.readRow(ctx, `SELECT
+		(SELECT created_at FROM persons WHERE id = $1),
+		(SELECT COUNT(*) FROM ideas WHERE author_person_id = $1 AND deleted_at IS NULL),
+		(SELECT COUNT(*) FROM votes WHERE person_id = $1),
+		(SELECT COUNT(*) FROM comments WHERE author_person_id = $1 AND deleted_at IS NULL),
+		(SELECT MAX(created_at) FROM ideas WHERE author_person_id = $1),
+		(SELECT MAX(created_at) FROM comments WHERE author_person_id = $1),
+		(SELECT MAX(created_at) FROM votes WHERE person_id = $1)`, personID)
+	if err != nil {
+		return st, err
+	}
+	if err := row.Scan(&first, &st.Ideas, &st.Votes, &st.Comments, &lastIdea, &lastComment, &lastVote); err != nil {
+		return st, err
+	}
+	st.FirstSeen = fromNullMS(first)
+	for _, t := range []sql.NullInt64{lastIdea, lastComment, lastVote} {
+		if at := fromNullMS(t); at.After(st.LastActive) {
+			st.LastActive = at
+		}
+	}
+	return st, nil
+}
+
+// AddIdentity implements person.Store.
+func (s *Persons) AddIdentity(ctx context.Context, id *person.Identity, e *audit.Entry) error {
+	return s.db.tx(ctx, func(tx *sql.Tx) error {
+		if err := insertIdentity(ctx, s.db, tx, id); err != nil {
+			return err
+		}
+		if e != nil {
+			if _, err := appendAudit(ctx, tx, *e); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// RemoveIdentity implements person.Store. The identity an account signs in
+// with cannot go (ECONFLICT).
+func (s *Persons) RemoveIdentity(ctx context.Context, personID, identityID int64, e audit.Entry) error {
+	return s.db.tx(ctx, func(tx *sql.Tx) error {
+		var inUse bool
+		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM accounts WHERE identity_id = $1)`, identityID).Scan(&inUse); err != nil {
+			return err
+		}
+		if inUse {
+			return &samtal.Error{Code: samtal.ECONFLICT, Message: "error.identity_in_use"}
+		}
+		res, err := tx.ExecContext(ctx, `DELETE FROM identities WHERE id = $1 AND person_id = $2`, identityID, personID)
+		if err != nil {
+			return fmt.Errorf("remove identity: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return errNotFound
+		}
+		_, err = appendAudit(ctx, tx, e)
+		return err
+	})
+}
+
+// FindIdentity implements person.Store: one lookup by the unique key.
+func (s *Persons) FindIdentity(ctx context.Context, kind, network, value string, verified bool) (*person.Identity, error) {
+	row, err := s.db.readRow(ctx,
+		`SELECT id, person_id, display, source, created_at FROM identities WHERE kind = $1 AND network = $2 AND value = $3 AND verified = $4`,
+		kind, network, value, verified)
+	if err != nil {
+		return nil, err
+	}
+	i := person.Identity{Kind: kind, Network: network, Value: value, Verified: verified}
+	var at int64
+	if err := row.Scan(&i.ID, &i.PersonID, &i.Display, &i.Source, &at); errors.Is(err, sql.ErrNoRows) {
+		return nil, errNotFound
+	} else if err != nil {
+		return nil, err
+	}
+	i.CreatedAt = fromMS(at)
+	return &i, nil
+}
+
+// PersonsWithValue implements person.Candidates.
+func (s *Persons) PersonsWithValue(ctx context.Context, value, notKind string, personID int64) ([]int64, error) {
+	rows, err := s.db.readRows(ctx,
+		`SELECT DISTINCT person_id FROM identities WHERE value = $1 AND kind <> $2 AND person_id <> $3 ORDER BY person_id LIMIT 10`,
+		value, notKind, personID)
+	if err != nil {
+		return nil, err
+	}
+	return scanIDs(rows)
+}
+
+// PersonsWithNameKey implements person.Candidates.
+func (s *Persons) PersonsWithNameKey(ctx context.Context, key string, personID int64, limit int) ([]person.Person, error) {
+	rows, err := s.db.readRows(ctx,
+		`SELECT id, location, locale FROM persons WHERE name_key = $1 AND id <> $2 AND merged_into IS NULL AND erased_at IS NULL
+		 ORDER BY id LIMIT `+strconv.Itoa(limit), key, personID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []person.Person
+	for rows.Next() {
+		var p person.Person
+		if err := rows.Scan(&p.ID, &p.Location, &p.Locale); err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+func scanIDs(rows *sql.Rows) ([]int64, error) {
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
+
+// Notes implements person.Store.
+func (s *Persons) Notes(ctx context.Context, personID int64) ([]person.Note, error) {
+	rows, err := s.db.readRows(ctx,
+		`SELECT n.id, COALESCE(n.author_person_id, 0), COALESCE(a.name, ''), n.body, n.created_at
+		 FROM person_notes n LEFT JOIN persons a ON a.id = n.author_person_id WHERE n.person_id = $1 ORDER BY n.id`, personID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []person.Note
+	for rows.Next() {
+		n := person.Note{PersonID: personID}
+		var at int64
+		if err := rows.Scan(&n.ID, &n.AuthorPersonID, &n.AuthorName, &n.Body, &at); err != nil {
+			return nil, err
+		}
+		n.CreatedAt = fromMS(at)
+		out = append(out, n)
+	}
+	return out, rows.Err()
+}
+
+// AddNote implements person.Store.
+func (s *Persons) AddNote(ctx context.Context, n *person.Note, e audit.Entry) error {
+	return s.db.tx(ctx, func(tx *sql.Tx) error {
+		if err := tx.QueryRowContext(ctx,
+			`INSERT INTO person_notes (person_id, author_person_id, body, created_at) VALUES ($1, $2, $3, $4) RETURNING id`,
+			n.PersonID, sql.NullInt64{Int64: n.AuthorPersonID, Valid: n.AuthorPersonID != 0}, n.Body, ms(n.CreatedAt)).Scan(&n.ID); err != nil {
+			return fmt.Errorf("add note: %w", err)
+		}
+		_, err := appendAudit(ctx, tx, e)
+		return err
+	})
+}
+
+// List implements person.Store: people newest first, by the filters.
+func (s *Persons) List(ctx context.Context, f person.ListFilter) ([]*person.Person, error) {
+	var w filter
+	w.conds = append(w.conds, "p.merged_into IS NULL", "p.erased_at IS NULL")
+	if !f.Bots {
+		w.conds = append(w.conds, "NOT p.bot")
+	}
+	if f.AfterID > 0 {
+		w.where("p.id < %s", f.AfterID)
+	}
+	if f.Q != "" {
+		q := strings.ToLower(f.Q)
+		w.where("(p.name_lower LIKE %s ESCAPE '\\' OR p.id IN (SELECT person_id FROM identities WHERE value = %s))", likePrefix(q), q)
+	}
+	if f.Tag != "" {
+		w.where("EXISTS (SELECT 1 FROM person_tags t WHERE t.person_id = p.id AND t.tag = %s)", f.Tag)
+	}
+	switch f.Role {
+	case "":
+	case "none":
+		w.conds = append(w.conds, "NOT EXISTS (SELECT 1 FROM accounts a WHERE a.person_id = p.id)")
+	default:
+		w.where("EXISTS (SELECT 1 FROM accounts a WHERE a.person_id = p.id AND a.role = %s)", f.Role)
+	}
+	if f.Language != "" {
+		w.where("(p.locale = %s OR ','||p.languages||',' LIKE %s)", f.Language, "%,"+f.Language+",%")
+	}
+	if f.ActiveFor > 0 {
+		since := ms(time.Now().Add(-f.ActiveFor))
+		w.where(`(EXISTS (SELECT 1 FROM ideas i WHERE i.author_person_id = p.id AND i.created_at >= %s)
+			OR EXISTS (SELECT 1 FROM comments c WHERE c.author_person_id = p.id AND c.created_at >= %s)
+			OR EXISTS (SELECT 1 FROM votes v WHERE v.person_id = p.id AND v.created_at >= %s))`, since, since, since)
+	}
+	for _, cond := range s.listFilters {
+		if c, args := cond(f); c != "" {
+			w.where(c, args...)
+		}
+	}
+	q := `SELECT ` + personColumns + ` FROM persons p` + w.sql() + ` ORDER BY p.id DESC LIMIT ` + strconv.Itoa(f.Limit)
+	rows, err := s.db.readRows(ctx, q, w.args...)
+	if err != nil {
+		return nil, fmt.Errorf("list persons: %w", err)
+	}
+	defer rows.Close()
+	var out []*person.Person
+	for rows.Next() {
+		p, err := scanPerson(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+// likePrefix escapes s for LIKE and adds the wildcard at the end.
+func likePrefix(s string) string {
+	s = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+	return s + "%"
 }
 
 // Setting returns a setting's value, or "" if it is not set.

@@ -29,6 +29,7 @@ UPDATE accounts SET identity_id = (SELECT i.id FROM identities i
 
 ALTER TABLE ideas ADD COLUMN identity_id BIGINT;
 ALTER TABLE comments ADD COLUMN identity_id BIGINT;
+ALTER TABLE idea_merge_votes ADD COLUMN identity_id BIGINT;
 ALTER TABLE votes ADD COLUMN identity_id BIGINT;
 UPDATE ideas SET identity_id = a.identity_id FROM accounts a WHERE a.person_id = ideas.author_person_id;
 UPDATE comments SET identity_id = a.identity_id FROM accounts a WHERE a.person_id = comments.author_person_id;

@@ -52,6 +52,7 @@ UPDATE accounts SET identity_id = (SELECT i.id FROM identities i
 
 ALTER TABLE ideas ADD COLUMN identity_id INTEGER;
 ALTER TABLE comments ADD COLUMN identity_id INTEGER;
+ALTER TABLE idea_merge_votes ADD COLUMN identity_id INTEGER;
 ALTER TABLE votes ADD COLUMN identity_id INTEGER;
 UPDATE ideas SET identity_id = (SELECT identity_id FROM accounts WHERE person_id = ideas.author_person_id);
 UPDATE comments SET identity_id = (SELECT identity_id FROM accounts WHERE person_id = comments.author_person_id);
