@@ -107,53 +107,75 @@ func (r *Resolver) Resolve(ctx context.Context, in Resolution) (personID int64, 
 		}
 		p := &Person{Name: strings.TrimSpace(in.Name), Locale: in.Locale, Location: strings.TrimSpace(in.Location),
 			Identities: []Identity{id}}
-		err = r.Store.CreatePerson(ctx, p)
+		others, err := r.candidates(ctx, p, id)
+		if err != nil {
+			return 0, false, err
+		}
+		err = r.Store.CreateResolved(ctx, p, others)
 		if samtal.ErrorCode(err) == samtal.ECONFLICT {
 			continue // someone resolved the same identity a moment ago
 		} else if err != nil {
 			return 0, false, err
-		}
-		if err := r.propose(ctx, p, id); err != nil {
-			return p.ID, true, err
 		}
 		return p.ID, true, nil
 	}
 	return 0, false, errors.New("resolve identity: kept conflicting")
 }
 
-// propose stores the merge suggestions for a person just created from id.
-func (r *Resolver) propose(ctx context.Context, p *Person, id Identity) error {
+// candidates returns the merge suggestions for a person about to be made
+// from id, each naming the other person in PersonB and the new one as 0:
+// they are stored in the transaction that makes the person, so a new
+// identity costs one commit.
+func (r *Resolver) candidates(ctx context.Context, p *Person, id Identity) ([]Suggestion, error) {
 	var out []Suggestion
-	if other, err := r.Store.FindIdentity(ctx, id.Kind, id.Network, id.Value, !id.Verified); err == nil {
-		out = append(out, NewSuggestion(p.ID, other.PersonID, ReasonUnverifiedCopy, id.Kind+":"+id.Value))
+	propose := func(other int64, reason, detail string) {
+		out = append(out, Suggestion{PersonB: other, Reason: reason, Detail: detail, Score: reasonScores[reason], State: "open"})
+	}
+	if id.Kind == "" {
+		// no identity: only the name can match
+	} else if other, err := r.Store.FindIdentity(ctx, id.Kind, id.Network, id.Value, !id.Verified); err == nil {
+		propose(other.PersonID, ReasonUnverifiedCopy, id.Kind+":"+id.Value)
 	} else if samtal.ErrorCode(err) != samtal.ENOTFOUND {
-		return err
+		return nil, err
 	}
 	if looksLikeEmail(id.Value) {
-		others, err := r.Candidates.PersonsWithValue(ctx, id.Value, id.Kind, p.ID)
+		others, err := r.Candidates.PersonsWithValue(ctx, id.Value, id.Kind, 0)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		for _, o := range others {
-			out = append(out, NewSuggestion(p.ID, o, ReasonEmailAsHandle, id.Value))
+			propose(o, ReasonEmailAsHandle, id.Value)
 		}
 	}
 	if key := NameKey(p.Name); key != "" && (p.Location != "" || p.Locale != "") {
-		others, err := r.Candidates.PersonsWithNameKey(ctx, key, p.ID, 5)
+		others, err := r.Candidates.PersonsWithNameKey(ctx, key, 0, 5)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		for _, o := range others {
 			switch {
 			case p.Location != "" && strings.EqualFold(o.Location, p.Location):
-				out = append(out, NewSuggestion(p.ID, o.ID, ReasonNameLocation, p.Name+" · "+p.Location))
+				propose(o.ID, ReasonNameLocation, p.Name+" · "+p.Location)
 			case p.Locale != "" && o.Locale == p.Locale:
-				out = append(out, NewSuggestion(p.ID, o.ID, ReasonNameLanguage, p.Name+" · "+p.Locale))
+				propose(o.ID, ReasonNameLanguage, p.Name+" · "+p.Locale)
 			}
 		}
 	}
-	for _, s := range out {
-		if err := r.Store.AddSuggestion(ctx, s); err != nil {
+	return out, nil
+}
+
+// propose stores the merge suggestions for a person already stored, made
+// from one of their identities (or only their name, for an empty identity).
+func (r *Resolver) propose(ctx context.Context, p *Person, id Identity) error {
+	others, err := r.candidates(ctx, p, id)
+	if err != nil {
+		return err
+	}
+	for _, o := range others {
+		if o.PersonB == p.ID {
+			continue
+		}
+		if err := r.Store.AddSuggestion(ctx, NewSuggestion(p.ID, o.PersonB, o.Reason, o.Detail)); err != nil {
 			return err
 		}
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/samtal-dev/samtal"
 	"github.com/samtal-dev/samtal/audit"
+	"github.com/samtal-dev/samtal/campaign"
 )
 
 // Permissions of the people capability. Staff read people; agents,
@@ -35,6 +36,11 @@ const (
 // Store keeps persons and what belongs to them.
 type Store interface {
 	CreatePerson(ctx context.Context, p *Person) error
+	// CreateResolved creates a person like CreatePerson and, in the same
+	// transaction, the suggestions to merge them with the persons named
+	// in each suggestion's PersonB (pairs on the do-not-merge list left
+	// out).
+	CreateResolved(ctx context.Context, p *Person, proposals []Suggestion) error
 	PersonByID(ctx context.Context, id int64) (*Person, error)
 	UpdatePerson(ctx context.Context, p *Person, e audit.Entry) error
 	SetTags(ctx context.Context, personID int64, tags []string, e audit.Entry) error
@@ -66,6 +72,18 @@ type Store interface {
 
 	Timeline(ctx context.Context, personID int64, f TimelineFilter) ([]Event, error)
 	List(ctx context.Context, f ListFilter) ([]*Person, error)
+
+	// AddPerson stores a person that staff made, with identities
+	// (normalised), and the audit entry, whose target it fills in, in one
+	// transaction. Returns ECONFLICT if an identity belongs to someone.
+	AddPerson(ctx context.Context, p *Person, e audit.Entry) error
+	// MergesOf returns up to limit merges into or of a person, newest first.
+	MergesOf(ctx context.Context, personID int64, limit int) ([]MergeRecord, error)
+	// PublicStats are a person's figures as others may see them: visible
+	// ideas and comments in campaigns of the scope; no votes.
+	PublicStats(ctx context.Context, personID int64, scope campaign.Scope) (Stats, error)
+	// TimelineKinds lists the kinds of event the timeline knows.
+	TimelineKinds() []string
 }
 
 // Stats are a person's figures.
@@ -103,8 +121,9 @@ func (s *Service) now() time.Time {
 var errNotFound = &samtal.Error{Code: samtal.ENOTFOUND, Message: "error.not_found"}
 
 // Profile is a person as the caller may see them: staff get everything but
-// the notes (read with Notes); a member gets their own record, and of others
-// only the public part (name, avatar, languages, figures).
+// the notes (read with Notes); a member gets their own record without tags,
+// and of others only the public part (name, avatar, languages, figures of
+// what the member may see themselves).
 type Profile struct {
 	Person *Person
 	Stats  Stats
@@ -130,16 +149,26 @@ func (s *Service) Get(ctx context.Context, id int64) (*Profile, error) {
 			return nil, errNotFound
 		}
 	}
+	if !a.Can(PermView) && p.ID != a.PersonID {
+		// Only what the member could find themselves counts: visible ideas
+		// and comments in campaigns they may see; what someone voted for
+		// is theirs.
+		st, err := s.Store.PublicStats(ctx, p.ID, campaign.ScopeOf(a))
+		if err != nil {
+			return nil, err
+		}
+		return &Profile{Public: true, Stats: st, Person: &Person{ID: p.ID, Name: p.Name, Avatar: p.Avatar,
+			Languages: p.Languages, HasAccount: true, CreatedAt: p.CreatedAt}}, nil
+	}
 	st, err := s.Store.Stats(ctx, p.ID)
 	if err != nil {
 		return nil, err
 	}
 	prof := &Profile{Person: p, Stats: st}
-	if !a.Can(PermView) && p.ID != a.PersonID {
-		prof.Public = true
-		prof.Person = &Person{ID: p.ID, Name: p.Name, Avatar: p.Avatar, Languages: p.Languages,
-			HasAccount: true, CreatedAt: p.CreatedAt}
-		prof.Stats.Votes = 0 // what someone voted for is theirs
+	if !a.Can(PermView) {
+		// Tags and the bot flag are staff's words about a person: not even
+		// the person reads them here.
+		p.Tags, p.Bot = nil, false
 	}
 	return prof, nil
 }

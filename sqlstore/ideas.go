@@ -382,13 +382,9 @@ func (s *Ideas) ImportVotes(ctx context.Context, votes []ImportedVote, weight fu
 			batch := votes[start:min(start+importBatch, len(votes))]
 			var q strings.Builder
 			q.WriteString(`INSERT INTO votes (idea_id, person_id, campaign_id, weight, created_at) VALUES `)
+			s.db.values(&q, len(batch), 5)
 			args := make([]any, 0, len(batch)*5)
-			for i, v := range batch {
-				if i > 0 {
-					q.WriteString(", ")
-				}
-				n := len(args)
-				fmt.Fprintf(&q, "($%d, $%d, $%d, $%d, $%d)", n+1, n+2, n+3, n+4, n+5)
+			for _, v := range batch {
 				args = append(args, v.IdeaID, v.PersonID, v.CampaignID, weight(v.At), ms(v.At))
 				touched[v.IdeaID] = true
 			}

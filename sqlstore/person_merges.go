@@ -46,6 +46,7 @@ var personBelongings = []belonging{
 	{kind: "invite", table: "campaign_invites", personCol: "person_id", keyCol: "campaign_id", twin: "twin.campaign_id = campaign_invites.campaign_id"},
 	{kind: "report", table: "reports", personCol: "reporter_person_id", keyCol: "id",
 		twin: "twin.target_kind = reports.target_kind AND twin.target_id = reports.target_id AND twin.status = 'open' AND reports.status = 'open'"},
+	{kind: "consent", table: "consents", personCol: "person_id", keyCol: "id", identityCol: "identity_id"},
 	// An idea merge's record names the voters and followers it moved; they
 	// follow the person, so that undoing the idea merge finds them.
 	{kind: "idea_merge_vote", table: "idea_merge_votes", personCol: "person_id", keyCol: "merge_id",

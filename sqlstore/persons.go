@@ -28,6 +28,11 @@ func NewPersons(db *DB) *Persons { return &Persons{db: db} }
 // CreatePerson stores a person with identities (already normalised) in one
 // transaction. Returns ECONFLICT if an identity belongs to someone already.
 func (s *Persons) CreatePerson(ctx context.Context, p *person.Person) error {
+	return s.CreateResolved(ctx, p, nil)
+}
+
+// CreateResolved implements person.Store.
+func (s *Persons) CreateResolved(ctx context.Context, p *person.Person, proposals []person.Suggestion) error {
 	now := time.Now().UTC()
 	return s.db.tx(ctx, func(tx *sql.Tx) error {
 		if err := s.db.txQueryRow(ctx, tx,
@@ -43,6 +48,11 @@ func (s *Persons) CreatePerson(ctx context.Context, p *person.Person) error {
 				return err
 			}
 		}
+		for _, sg := range proposals {
+			if err := addSuggestion(ctx, s.db, tx, person.NewSuggestion(p.ID, sg.PersonB, sg.Reason, sg.Detail)); err != nil {
+				return err
+			}
+		}
 		return nil
 	})
 }
@@ -55,12 +65,14 @@ func insertIdentity(ctx context.Context, db *DB, tx *sql.Tx, id *person.Identity
 		`INSERT INTO identities (person_id, kind, network, value, display, verified, source, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
 		id.PersonID, id.Kind, id.Network, id.Value, id.Display, id.Verified, id.Source, ms(id.CreatedAt)).Scan(&id.ID)
 	if isUniqueViolation(err) {
-		return &samtal.Error{Code: samtal.ECONFLICT, Message: "error.identity_taken", Field: "identities"}
+		return errIdentityTaken
 	} else if err != nil {
 		return fmt.Errorf("insert identity: %w", err)
 	}
 	return nil
 }
+
+var errIdentityTaken = &samtal.Error{Code: samtal.ECONFLICT, Message: "error.identity_taken", Field: "identities"}
 
 const personColumns = `p.id, p.name, p.locale, p.location, p.languages, p.avatar, p.bot, COALESCE(p.merged_into, 0),
 	p.erased_at IS NOT NULL, EXISTS (SELECT 1 FROM accounts a WHERE a.person_id = p.id), p.created_at, p.updated_at`

@@ -433,3 +433,37 @@ func voteLine(t *testing.T, w *peopleWorld, ideaID, personID int64) string {
 	t.Fatalf("person %d has no vote on %d", personID, ideaID)
 	return ""
 }
+
+func TestImportPersonsIsAllOrNothing(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		w := newPeopleWorld(t, db)
+		ctx := context.Background()
+		var ps []*person.Person
+		for n := range 1200 {
+			ps = append(ps, &person.Person{Name: fmt.Sprintf("Imported %d", n), Locale: "de", Identities: []person.Identity{
+				{Kind: person.KindEmail, Value: fmt.Sprintf("i%d@example.de", n), Verified: true},
+				{Kind: person.KindHandle, Network: "instagram", Value: fmt.Sprintf("i%d", n), Verified: true}}})
+		}
+		if err := w.persons.ImportPersons(ctx, ps); err != nil {
+			t.Fatal(err)
+		}
+		last := ps[len(ps)-1]
+		if got := w.resolve(person.Identity{Kind: person.KindHandle, Network: "instagram", Value: "i1199", Verified: true}, "", "", ""); got != last.ID {
+			t.Errorf("imported handle resolves to %d, want %d", got, last.ID)
+		}
+		// New persons after an import get new ids (the sequence moved on).
+		fresh := w.resolve(person.Identity{Kind: person.KindURL, Value: "https://fresh.example", Verified: true}, "Fresh", "", "")
+		if fresh <= last.ID {
+			t.Errorf("a person made after the import got id %d, not above %d", fresh, last.ID)
+		}
+		// A taken identity refuses the whole import.
+		again := []*person.Person{{Name: "New"}, {Name: "Dup", Identities: []person.Identity{{Kind: person.KindEmail, Value: "i5@example.de", Verified: true}}}}
+		if err := w.persons.ImportPersons(ctx, again); samtal.ErrorCode(err) != samtal.ECONFLICT {
+			t.Fatalf("import with a taken identity: %v", err)
+		}
+		list, err := w.people.List(w.staff, person.ListFilter{Q: "new", Limit: 10})
+		if err != nil || len(list) != 0 {
+			t.Errorf("a refused import left %v (%v)", list, err)
+		}
+	})
+}

@@ -222,14 +222,10 @@ func (s *Ideas) ImportComments(ctx context.Context, comments []ImportedComment) 
 			batch := comments[start:min(start+importBatch, len(comments))]
 			var q strings.Builder
 			q.WriteString(`INSERT INTO comments (idea_id, author_person_id, body, body_html, created_at, updated_at) VALUES `)
-			args := make([]any, 0, len(batch)*5)
-			for i, c := range batch {
-				if i > 0 {
-					q.WriteString(", ")
-				}
-				n := len(args)
-				fmt.Fprintf(&q, "($%d, $%d, $%d, $%d, $%d, $%d)", n+1, n+2, n+3, n+4, n+5, n+5)
-				args = append(args, c.IdeaID, c.PersonID, c.Body, c.BodyHTML, ms(c.At))
+			s.db.values(&q, len(batch), 6)
+			args := make([]any, 0, len(batch)*6)
+			for _, c := range batch {
+				args = append(args, c.IdeaID, c.PersonID, c.Body, c.BodyHTML, ms(c.At), ms(c.At))
 				perIdea[c.IdeaID]++
 			}
 			if _, err := tx.ExecContext(ctx, q.String(), args...); err != nil {

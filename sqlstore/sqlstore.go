@@ -92,6 +92,10 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sqlite path %q: %w", path, err)
 	}
+	// The audit log's trigger calls samtal_masked (privacy.go).
+	if err := registerSQLiteFunctions(); err != nil {
+		return nil, fmt.Errorf("sqlite functions: %w", err)
+	}
 	pragmas := "_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)"
 	base := "file:" + (&url.URL{Path: abs}).EscapedPath() + "?" + pragmas
 	// The writer takes its lock at BEGIN so that a transaction never has to
@@ -386,6 +390,33 @@ func (db *DB) tx(ctx context.Context, fn func(*sql.Tx) error) error {
 	}
 	db.prepareNoted(ctx)
 	return nil
+}
+
+// values writes the VALUES rows of a bulk insert: rows tuples of cols
+// placeholders. SQLite gets plain "?": it resolves "$N" through a list it
+// searches from the start for every parameter, which made an insert of 500
+// rows of eight columns spend 90% of its time finding parameter names.
+// PostgreSQL needs "$N".
+func (db *DB) values(q *strings.Builder, rows, cols int) {
+	n := 0
+	for r := range rows {
+		if r > 0 {
+			q.WriteString(", ")
+		}
+		q.WriteByte('(')
+		for c := range cols {
+			if c > 0 {
+				q.WriteString(", ")
+			}
+			n++
+			if db.Engine == Postgres {
+				q.WriteString("$" + strconv.Itoa(n))
+			} else {
+				q.WriteByte('?')
+			}
+		}
+		q.WriteByte(')')
+	}
 }
 
 // isUniqueViolation reports whether err is a unique-constraint violation.

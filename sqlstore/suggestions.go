@@ -17,7 +17,11 @@ import (
 // pair on the do-not-merge list, decided already, or with a person merged
 // away or erased is not proposed.
 func (s *Persons) AddSuggestion(ctx context.Context, sg person.Suggestion) error {
-	_, err := s.db.write.ExecContext(ctx,
+	return s.db.tx(ctx, func(tx *sql.Tx) error { return addSuggestion(ctx, s.db, tx, sg) })
+}
+
+func addSuggestion(ctx context.Context, db *DB, tx *sql.Tx, sg person.Suggestion) error {
+	_, err := db.txExec(ctx, tx,
 		`INSERT INTO merge_suggestions (person_a, person_b, reason, detail, score, state, created_at)
 		 SELECT $1, $2, $3, $4, $5, 'open', $6
 		 WHERE NOT EXISTS (SELECT 1 FROM merge_blocks WHERE person_a = $1 AND person_b = $2)

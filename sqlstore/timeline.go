@@ -26,6 +26,10 @@ type timelineSource struct {
 	query    string
 	at, ref  string // the columns to order and page by
 	campaign bool   // joined to campaigns as c: the viewer's scope applies
+
+	// channelCol is the channel's expression when channel is "", for the
+	// channel filter.
+	channelCol string
 }
 
 var timelineSources = []timelineSource{
@@ -45,9 +49,12 @@ var timelineSources = []timelineSource{
 			WHERE f.person_id = $1 AND f.following`},
 	{kind: "signup", channel: "community", at: "a.created_at", ref: "a.id",
 		query: `SELECT a.created_at, a.id, 0, 0, '', '', 'community' FROM accounts a WHERE a.person_id = $1`},
-	{kind: "identity", channel: "", at: "x.created_at", ref: "x.id",
+	{kind: "identity", channel: "", at: "x.created_at", ref: "x.id", channelCol: "CASE WHEN x.network = '' THEN x.kind ELSE x.network END",
 		query: `SELECT x.created_at, x.id, 0, 0, CASE WHEN x.display = '' THEN x.value ELSE x.display END, x.kind, CASE WHEN x.network = '' THEN x.kind ELSE x.network END
 			FROM identities x WHERE x.person_id = $1`},
+	{kind: "consent", channel: "", at: "cr.created_at", ref: "cr.id", channelCol: "cr.channel",
+		query: `SELECT cr.created_at, cr.id, 0, 0, cr.purpose, CASE WHEN cr.given THEN 'given' ELSE 'withdrawn' END, cr.channel
+			FROM consents cr WHERE cr.person_id = $1`},
 }
 
 // Timeline implements person.Store: every source's newest events after the
@@ -70,7 +77,7 @@ func (s *Persons) Timeline(ctx context.Context, personID int64, f person.Timelin
 			for i, c := range f.Channels {
 				ph[i] = w.arg(c)
 			}
-			q += ` AND (CASE WHEN x.network = '' THEN x.kind ELSE x.network END) IN (` + strings.Join(ph, ", ") + `)`
+			q += ` AND (` + src.channelCol + `) IN (` + strings.Join(ph, ", ") + `)`
 		}
 		if f.Before != nil {
 			at, kind, ref := w.arg(f.Before.At), w.arg(f.Before.Kind), w.arg(f.Before.Ref)

@@ -44,6 +44,9 @@ Usage:
 Flags:
 `
 
+// resolveRuns is how many identities the in-process resolve timing resolves.
+const resolveRuns = 20000
+
 // warmup is how long clients run before latencies are recorded, so that
 // connections are open and caches are warm when measuring starts.
 const warmup = time.Second
@@ -98,6 +101,7 @@ func parseFlags(args []string) (options, error) {
 	fs.IntVar(&o.size.votes, "votes", 1000000, "votes to seed")
 	fs.IntVar(&o.size.campaigns, "campaigns", 50, "campaigns to seed")
 	fs.IntVar(&o.size.comments, "comments", 200000, "comments to seed, spread over the ideas (besides the idea page's)")
+	fs.IntVar(&o.size.persons, "persons", 1000000, "persons known from elsewhere to seed, three identities each")
 	fs.IntVar(&o.concurrency, "concurrency", 32, "concurrent clients per scenario")
 	fs.DurationVar(&o.duration, "duration", 5*time.Second, "measured time per scenario (after a 1s warm-up)")
 	fs.StringVar(&o.samtalBin, "samtal", "", "samtal binary to run (default: build ./cmd/samtal)")
@@ -130,6 +134,8 @@ func parseFlags(args []string) (options, error) {
 		return o, fmt.Errorf("--campaigns %d --ideas %d --votes %d: want a campaign or more, 4 ideas per campaign or more", o.size.campaigns, o.size.ideas, o.size.votes)
 	case o.size.votes > o.size.ideas*(o.accounts-1):
 		return o, fmt.Errorf("--votes %d: more than one per member and idea", o.size.votes)
+	case o.size.persons < 0 || o.size.persons > 100_000_000:
+		return o, fmt.Errorf("--persons %d: want 0 to 100000000", o.size.persons)
 	case o.concurrency < 1 || o.concurrency > 10_000:
 		return o, fmt.Errorf("--concurrency %d: want 1 to 10000", o.concurrency)
 	case o.duration < 100*time.Millisecond || o.duration > time.Hour:
@@ -270,6 +276,14 @@ func benchEngine(ctx context.Context, o options, engine, bin, self, tmp string, 
 	}
 	er.SeedSeconds = seed.Took.Seconds()
 	fmt.Fprintf(out, "%s: seeded in %s\n", engine, seed.Took.Round(time.Millisecond))
+	if o.only == nil || o.only.MatchString("person-resolve") {
+		fmt.Fprintf(out, "%s: resolving identities in-process …\n", engine)
+		t, err := measureResolve(ctx, dsn, seed, resolveRuns)
+		if err != nil {
+			t.Name, t.Failed = "person-resolve", err.Error()
+		}
+		er.Timings = append(er.Timings, t)
+	}
 
 	client := newLoadClient(o.concurrency)
 	defer client.CloseIdleConnections()
@@ -312,6 +326,14 @@ func benchEngine(ctx context.Context, o options, engine, bin, self, tmp string, 
 		if ctx.Err() != nil {
 			return er, context.Cause(ctx)
 		}
+	}
+	if o.only == nil || o.only.MatchString("person-merge") {
+		fmt.Fprintf(out, "%s: merging and undoing %d pairs of persons with %d events each …\n", engine, len(seed.MergePairs), mergeEvents)
+		merge, unmerge, err := measureMerges(ctx, fx)
+		if err != nil {
+			merge.Name, merge.Failed = "person-merge-10k", err.Error()
+		}
+		er.Timings = append(er.Timings, merge, unmerge)
 	}
 	if err := srv.stop(); err != nil {
 		return er, err

@@ -62,13 +62,14 @@ type fixture struct {
 	client        *http.Client
 	seed          *seeded
 	sessionCookie string // "samtal_session=…" from a real sign-in
+	adminCookie   string // the same for the bench admin
 	nextToken     atomic.Int64
 }
 
 // samtalScenarios are the scenarios run against samtal, in order. New
 // capabilities add theirs here.
 func samtalScenarios(fx *fixture) []scenario {
-	return []scenario{
+	return append([]scenario{
 		{name: "healthz", request: get("/healthz", nil), want: http.StatusOK},
 		{name: "signin-page", request: get("/signin", nil), want: http.StatusOK},
 		{
@@ -146,7 +147,7 @@ func samtalScenarios(fx *fixture) []scenario {
 				return nil
 			},
 		},
-	}
+	}, peopleScenarios(fx)...)
 }
 
 // csrfInput finds the hidden csrf field of a form.
@@ -157,18 +158,32 @@ var csrfInput = regexp.MustCompile(`name="csrf" value="([^"]*)"`)
 // hidden field, and the POST must carry both and a same-origin Origin. Sign-in
 // is rate-limited per email, so this happens once per server.
 func newFixture(ctx context.Context, client *http.Client, base string, seed *seeded) (*fixture, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+"/signin", nil)
+	member, err := signIn(ctx, client, base, seed.Email, seed.Password)
 	if err != nil {
 		return nil, err
 	}
+	admin, err := signIn(ctx, client, base, seed.AdminEmail, seed.Password)
+	if err != nil {
+		return nil, fmt.Errorf("admin: %w", err)
+	}
+	return &fixture{base: base, client: client, seed: seed, sessionCookie: member, adminCookie: admin}, nil
+}
+
+// signIn signs in with email and password and returns the session cookie
+// as a Cookie header value.
+func signIn(ctx context.Context, client *http.Client, base, email, password string) (string, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+"/signin", nil)
+	if err != nil {
+		return "", err
+	}
 	resp, err := client.Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("sign in: GET /signin: %w", err)
+		return "", fmt.Errorf("sign in: GET /signin: %w", err)
 	}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 	resp.Body.Close()
 	if err != nil {
-		return nil, fmt.Errorf("sign in: read /signin: %w", err)
+		return "", fmt.Errorf("sign in: read /signin: %w", err)
 	}
 	var csrfCookie *http.Cookie
 	for _, c := range resp.Cookies() {
@@ -178,36 +193,36 @@ func newFixture(ctx context.Context, client *http.Client, base string, seed *see
 	}
 	m := csrfInput.FindSubmatch(body)
 	if resp.StatusCode != http.StatusOK || csrfCookie == nil || m == nil {
-		return nil, fmt.Errorf("sign in: GET /signin: status %d, csrf cookie %t, csrf field %t",
+		return "", fmt.Errorf("sign in: GET /signin: status %d, csrf cookie %t, csrf field %t",
 			resp.StatusCode, csrfCookie != nil, m != nil)
 	}
 
 	form := url.Values{
-		"email": {seed.Email}, "password": {seed.Password},
+		"email": {email}, "password": {password},
 		"csrf": {html.UnescapeString(string(m[1]))}, "next": {"/"},
 	}
 	req, err = http.NewRequestWithContext(ctx, http.MethodPost, base+"/signin", strings.NewReader(form.Encode()))
 	if err != nil {
-		return nil, err
+		return "", err
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Origin", base)
 	req.AddCookie(csrfCookie)
 	resp, err = client.Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("sign in: POST /signin: %w", err)
+		return "", fmt.Errorf("sign in: POST /signin: %w", err)
 	}
 	io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusSeeOther {
-		return nil, fmt.Errorf("sign in: POST /signin: status %d, want 303", resp.StatusCode)
+		return "", fmt.Errorf("sign in: POST /signin: status %d, want 303", resp.StatusCode)
 	}
 	for _, c := range resp.Cookies() {
 		if c.Name == "samtal_session" && c.Value != "" {
-			return &fixture{base: base, client: client, seed: seed, sessionCookie: c.Name + "=" + c.Value}, nil
+			return c.Name + "=" + c.Value, nil
 		}
 	}
-	return nil, errors.New("sign in: POST /signin answered 303 without a samtal_session cookie")
+	return "", errors.New("sign in: POST /signin answered 303 without a samtal_session cookie")
 }
 
 // trivialServer is the hidden subcommand "trivial-server --addr ADDR": a

@@ -46,12 +46,22 @@ type seeded struct {
 	// SearchQueries are one- and two-word queries drawn from the words of
 	// the seeded texts, for the search scenario.
 	SearchQueries []string
+
+	// Persons known from elsewhere (three identities each), the staff
+	// member the people scenarios act as, members whose profiles they
+	// read, and the pairs the merge timings merge and undo.
+	Persons        int
+	AdminEmail     string
+	AdminToken     string
+	ProfilePersons []int64
+	MergePairs     []mergePair
 }
 
 // size is how big a store to seed.
 type size struct {
 	accounts, campaigns, ideas, votes int
 	comments                          int
+	persons                           int
 }
 
 // seedStore creates and migrates a store at dsn (an SQLite path or a

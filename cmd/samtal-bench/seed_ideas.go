@@ -169,5 +169,5 @@ func seedIdeas(ctx context.Context, db *sqlstore.DB, sz size, seed *seeded) erro
 		}
 		seed.VoteIdeas = append(seed.VoteIdeas, i.ID)
 	}
-	return nil
+	return seedPeople(ctx, db, sz, seed, ids, func(n int) int64 { return questions[n%sz.campaigns][0].CampaignID }, members)
 }
