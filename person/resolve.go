@@ -36,6 +36,11 @@ var reasonScores = map[string]float64{
 	ReasonNameLanguage:   0.3,
 }
 
+// maxNameTwins is how many persons may share a name key for the name to
+// still propose merges: "Anna Jensen in Aarhus" is many people, and staff
+// would drown in proposals that mean nothing.
+const maxNameTwins = 3
+
 // Suggestion proposes that two persons are one human.
 type Suggestion struct {
 	ID        int64
@@ -148,9 +153,12 @@ func (r *Resolver) candidates(ctx context.Context, p *Person, id Identity) ([]Su
 		}
 	}
 	if key := NameKey(p.Name); key != "" && (p.Location != "" || p.Locale != "") {
-		others, err := r.Candidates.PersonsWithNameKey(ctx, key, 0, 5)
+		others, err := r.Candidates.PersonsWithNameKey(ctx, key, 0, maxNameTwins+1)
 		if err != nil {
 			return nil, err
+		}
+		if len(others) > maxNameTwins {
+			others = nil // a common name says little about who someone is
 		}
 		for _, o := range others {
 			switch {

@@ -23,7 +23,11 @@ type Persons struct {
 }
 
 // NewPersons returns the person store of db.
-func NewPersons(db *DB) *Persons { return &Persons{db: db} }
+func NewPersons(db *DB) *Persons {
+	return &Persons{db: db, listFilters: []func(person.ListFilter) (string, []any){
+		advocateScoreFilter, // advocates.go
+	}}
+}
 
 // CreatePerson stores a person with identities (already normalised) in one
 // transaction. Returns ECONFLICT if an identity belongs to someone already.
@@ -278,7 +282,7 @@ func (s *Persons) PersonsWithValue(ctx context.Context, value, notKind string, p
 // PersonsWithNameKey implements person.Candidates.
 func (s *Persons) PersonsWithNameKey(ctx context.Context, key string, personID int64, limit int) ([]person.Person, error) {
 	rows, err := s.db.readRows(ctx,
-		`SELECT id, location, locale FROM persons WHERE name_key = $1 AND id <> $2 AND merged_into IS NULL AND erased_at IS NULL
+		`SELECT id, location, locale FROM persons WHERE name_key = $1 AND name_key <> '' AND id <> $2 AND merged_into IS NULL AND erased_at IS NULL
 		 ORDER BY id LIMIT `+strconv.Itoa(limit), key, personID)
 	if err != nil {
 		return nil, err

@@ -278,11 +278,11 @@ func benchEngine(ctx context.Context, o options, engine, bin, self, tmp string, 
 	fmt.Fprintf(out, "%s: seeded in %s\n", engine, seed.Took.Round(time.Millisecond))
 	if o.only == nil || o.only.MatchString("person-resolve") {
 		fmt.Fprintf(out, "%s: resolving identities in-process …\n", engine)
-		t, err := measureResolve(ctx, dsn, seed, resolveRuns)
+		all, fresh, err := measureResolve(ctx, dsn, seed, resolveRuns)
 		if err != nil {
-			t.Name, t.Failed = "person-resolve", err.Error()
+			all.Name, all.Failed = "person-resolve", err.Error()
 		}
-		er.Timings = append(er.Timings, t)
+		er.Timings = append(er.Timings, all, fresh)
 	}
 
 	client := newLoadClient(o.concurrency)
