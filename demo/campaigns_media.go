@@ -126,7 +126,7 @@ func demoActors(ctx context.Context, d Deps) (func(email string) (context.Contex
 			return nil, fmt.Errorf("demo account %s: %v", email, err)
 		}
 		a := list[0]
-		return samtal.WithActor(ctx, samtal.Actor{AccountID: a.ID, PersonID: a.PersonID, Role: a.Role, Via: "demo"}), nil
+		return samtal.WithActor(ctx, samtal.Actor{AccountID: a.ID, PersonID: a.PersonID, IdentityID: a.IdentityID, Role: a.Role, Via: "demo"}), nil
 	}, nil
 }
 

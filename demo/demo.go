@@ -49,6 +49,10 @@ type Deps struct {
 	Moderation *moderation.Service
 	// Uploads takes the demo's drawn images (campaign covers, photos).
 	Uploads *upload.Service
+	// People and Resolver take the demo's people: identities, merges,
+	// notes and tags.
+	People   *person.Service
+	Resolver *person.Resolver
 }
 
 // The staff and members of the demo community.
@@ -115,6 +119,7 @@ func Seed(ctx context.Context, d Deps) ([]SignIn, error) {
 		{"demo.notifications", seedNotifications},
 		{"demo.campaigns_media", seedCampaignsMedia},
 		{"demo.search", seedSearch},
+		{"demo.people", seedPeople},
 	} {
 		done, err := d.Setting(ctx, part.key)
 		if err != nil {

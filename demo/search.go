@@ -5,7 +5,6 @@ import (
 	"fmt"
 
 	"github.com/samtal-dev/samtal"
-	"github.com/samtal-dev/samtal/account"
 	"github.com/samtal-dev/samtal/idea"
 )
 
@@ -68,11 +67,9 @@ func seedSearch(ctx context.Context, d Deps) error {
 
 // demoActor is the context of a demo member, looked up by email.
 func demoActor(ctx context.Context, d Deps, email string) (context.Context, error) {
-	admin := samtal.WithActor(ctx, samtal.Actor{Role: samtal.RoleAdmin, Via: "cli"})
-	list, err := d.Accounts.ListAccounts(admin, account.Filter{Query: email, Limit: 2})
-	if err != nil || len(list) != 1 {
-		return nil, fmt.Errorf("demo account %s: %v", email, err)
+	as, err := demoActors(ctx, d)
+	if err != nil {
+		return nil, err
 	}
-	a := list[0]
-	return samtal.WithActor(ctx, samtal.Actor{AccountID: a.ID, PersonID: a.PersonID, Role: a.Role, Via: "demo"}), nil
+	return as(email)
 }

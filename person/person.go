@@ -37,12 +37,13 @@ type Person struct {
 }
 
 // NameKey folds a name for finding people who may be the same: lower case,
-// accents off (ø and æ spelt o and ae), words sorted, so that "Søren Ærø" and
-// "aero soren" share a key. A name of one short word gives no key: too many
+// German and Danish letters spelt the way people type them without the
+// letter (ü ue, ö and ø oe, ä and æ ae, å aa, ß ss), other accents off, words
+// sorted, so that "Katrin Müller" and "mueller katrin" share a key. A name of one short word gives no key: too many
 // people share it.
 func NameKey(name string) string {
 	s := strings.ToLower(name)
-	s = strings.NewReplacer("ø", "o", "æ", "ae", "å", "aa", "ß", "ss").Replace(s)
+	s = strings.NewReplacer("ü", "ue", "ö", "oe", "ø", "oe", "ä", "ae", "æ", "ae", "å", "aa", "ß", "ss").Replace(s)
 	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
 	if folded, _, err := transform.String(t, s); err == nil {
 		s = folded

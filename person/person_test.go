@@ -51,3 +51,24 @@ func TestNormalizeIdentity(t *testing.T) {
 		}
 	}
 }
+
+func TestNameKey(t *testing.T) {
+	for _, tt := range []struct{ a, b string }{
+		{"Katrin Müller", "mueller katrin"},
+		{"Søren Ærø", "Soeren  Aeroe"},
+		{"Åse Grünewald-Strauß", "aase gruenewald strauss"},
+		{"José  Núñez", "nunez jose"},
+	} {
+		if ka, kb := person.NameKey(tt.a), person.NameKey(tt.b); ka == "" || ka != kb {
+			t.Errorf("NameKey(%q) = %q, NameKey(%q) = %q; want equal", tt.a, ka, tt.b, kb)
+		}
+	}
+	for _, name := range []string{"", "Bo", "  ", "Anne"} {
+		if k := person.NameKey(name); name != "Anne" && k != "" {
+			t.Errorf("NameKey(%q) = %q, want none", name, k)
+		}
+	}
+	if person.NameKey("Anna Jensen") == person.NameKey("Anne Jensen") {
+		t.Error("different first names share a key")
+	}
+}

@@ -127,9 +127,9 @@ func TestResolveAttachesOnlyWhenCertain(t *testing.T) {
 		mail := w.resolve(person.Identity{Kind: person.KindEmail, Value: "lars@example.dk", Verified: true}, "", "", "")
 		// Similar names in the same place.
 		s1 := w.resolve(person.Identity{Kind: person.KindReviewName, Network: "trustpilot", Value: "Søren Ærø", Verified: true}, "Søren Ærø", "", "Aarhus")
-		s2 := w.resolve(person.Identity{Kind: person.KindURL, Value: "https://soren.example.dk", Verified: true}, "soren aero", "", "aarhus")
+		s2 := w.resolve(person.Identity{Kind: person.KindURL, Value: "https://soren.example.dk", Verified: true}, "soeren aeroe", "", "aarhus")
 		// Same name, other place and no language: nothing.
-		w.resolve(person.Identity{Kind: person.KindURL, Value: "https://other.example.dk", Verified: true}, "Soren Aero", "", "Berlin")
+		w.resolve(person.Identity{Kind: person.KindURL, Value: "https://other.example.dk", Verified: true}, "Soeren Aeroe", "", "Berlin")
 
 		got, err := w.people.Suggestions(w.staff, person.SuggestionFilter{})
 		if err != nil {

@@ -18,9 +18,11 @@ import (
 
 	_ "modernc.org/sqlite"
 
+	"github.com/samtal-dev/samtal"
 	"github.com/samtal-dev/samtal/campaign"
 	"github.com/samtal-dev/samtal/internal/testdb"
 	"github.com/samtal-dev/samtal/mail/smtptest"
+	"github.com/samtal-dev/samtal/person"
 	"github.com/samtal-dev/samtal/sqlstore"
 )
 
@@ -241,6 +243,30 @@ func TestDemoSeedsOnce(t *testing.T) {
 		if err != nil || !slices.Contains(kinds, want) {
 			t.Errorf("demo notifications of %s: %v %v, want a %s", email, kinds, err, want)
 		}
+	}
+	// The people part: merge suggestions with each kind of reason, one
+	// merge staff made, and one pair staff rejected.
+	staff := samtal.WithActor(context.Background(), samtal.Actor{Role: samtal.RoleAdmin, Via: "cli"})
+	people := &person.Service{Store: sqlstore.NewPersons(db)}
+	var reasons []string
+	open, err := people.Suggestions(staff, person.SuggestionFilter{})
+	for _, s := range open {
+		reasons = append(reasons, s.Reason)
+	}
+	slices.Sort(reasons)
+	if want := []string{person.ReasonEmailAsHandle, person.ReasonNameLocation, person.ReasonUnverifiedCopy}; err != nil || !slices.Equal(reasons, want) {
+		t.Errorf("demo merge suggestions: %v %v, want %v", reasons, err, want)
+	}
+	if list, err := people.Suggestions(staff, person.SuggestionFilter{State: "rejected"}); err != nil || len(list) != 1 {
+		t.Errorf("demo rejected suggestions: %d %v, want 1", len(list), err)
+	}
+	grace, _, err := sqlstore.NewAccounts(db).AccountByEmail(context.Background(), "grace.okafor@example.ie")
+	if err != nil {
+		t.Fatal(err)
+	}
+	prof, err := people.Get(staff, grace.PersonID)
+	if err != nil || !slices.ContainsFunc(prof.Person.Identities, func(i person.Identity) bool { return i.Value == "grace o." }) {
+		t.Errorf("demo: Grace's review name was not merged into her profile: %+v %v", prof, err)
 	}
 }
 
