@@ -467,3 +467,90 @@ func TestImportPersonsIsAllOrNothing(t *testing.T) {
 		}
 	})
 }
+
+func TestPeopleListFilters(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		w := newPeopleWorld(t, db)
+		ctx := context.Background()
+		_, member := w.actor(samtal.RoleMember)
+		outsider := w.resolve(person.Identity{Kind: person.KindReviewName, Network: "trustpilot", Value: "Øster Jensen", Verified: true}, "Øster Jensen", "da", "Aarhus")
+		bot := w.resolve(person.Identity{Kind: person.KindHandle, Network: "mastodon", Value: "deals@bots.example", Verified: true}, "Deals", "en", "")
+		yes := true
+		if _, err := w.people.Update(w.staff, bot, person.Patch{Bot: &yes}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.people.SetTags(w.staff, outsider, []string{"Presse"}); err != nil {
+			t.Fatal(err)
+		}
+		langs := []string{"de", "da"}
+		if _, err := w.people.Update(w.staff, member, person.Patch{Languages: &langs}); err != nil {
+			t.Fatal(err)
+		}
+		// The member gave consent to briefings and took it back; the outsider gave it.
+		for _, q := range []string{
+			fmt.Sprintf(`INSERT INTO consents (person_id, purpose, given, channel, created_at) VALUES (%d, 'advocate_briefings', %s, 'api', 1)`, member, sqlTrue(db)),
+			fmt.Sprintf(`INSERT INTO consents (person_id, purpose, given, channel, created_at) VALUES (%d, 'advocate_briefings', %s, 'settings', 2)`, member, sqlFalse(db)),
+			fmt.Sprintf(`INSERT INTO consents (person_id, purpose, given, channel, created_at) VALUES (%d, 'advocate_briefings', %s, 'api', 1)`, outsider, sqlTrue(db)),
+		} {
+			if err := sqlstore.ExecForTest(ctx, db, q); err != nil {
+				t.Fatal(err)
+			}
+		}
+		list := func(f person.ListFilter) []int64 {
+			t.Helper()
+			f.Limit = 50
+			ps, err := w.people.List(w.staff, f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var ids []int64
+			for _, p := range ps {
+				if p.ID == member || p.ID == outsider || p.ID == bot {
+					ids = append(ids, p.ID)
+				}
+			}
+			return ids
+		}
+		for name, tt := range map[string]struct {
+			f    person.ListFilter
+			want []int64
+		}{
+			"all but bots":  {person.ListFilter{}, []int64{bot, outsider, member}[1:]},
+			"with bots":     {person.ListFilter{Bots: true}, []int64{bot, outsider, member}},
+			"tag":           {person.ListFilter{Tag: "presse"}, []int64{outsider}},
+			"members":       {person.ListFilter{Role: "member"}, []int64{member}},
+			"no account":    {person.ListFilter{Role: "none"}, []int64{outsider}},
+			"language da":   {person.ListFilter{Language: "da"}, []int64{outsider, member}},
+			"language de":   {person.ListFilter{Language: "de"}, []int64{member}},
+			"name, folded":  {person.ListFilter{Q: "øster"}, []int64{outsider}},
+			"by identity":   {person.ListFilter{Q: fmt.Sprintf("p%d@example.org", 2)}, []int64{member}},
+			"consent given": {person.ListFilter{Consent: "advocate_briefings"}, []int64{outsider}},
+			"percent sign":  {person.ListFilter{Q: "%"}, nil},
+		} {
+			if got := list(tt.f); !slices.Equal(got, tt.want) {
+				t.Errorf("%s: %v, want %v", name, got, tt.want)
+			}
+		}
+		if _, err := w.people.List(w.staff, person.ListFilter{Role: "king"}); samtal.ErrorCode(err) != samtal.EINVALID {
+			t.Errorf("bad role: %v", err)
+		}
+		member2, _ := w.actor(samtal.RoleMember)
+		if _, err := w.people.List(member2, person.ListFilter{}); samtal.ErrorCode(err) != samtal.EFORBIDDEN {
+			t.Errorf("member lists people: %v", err)
+		}
+	})
+}
+
+func sqlTrue(db *sqlstore.DB) string {
+	if db.EngineName() == sqlstore.Postgres {
+		return "TRUE"
+	}
+	return "1"
+}
+
+func sqlFalse(db *sqlstore.DB) string {
+	if db.EngineName() == sqlstore.Postgres {
+		return "FALSE"
+	}
+	return "0"
+}
