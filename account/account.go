@@ -145,6 +145,19 @@ type Mailer interface {
 	Queue(ctx context.Context, to, subject, text string) error
 }
 
+// SignUpConsents keeps the consents a visitor ticks on the sign-up form
+// until the email is confirmed (consent.Service): only then is it known
+// whose consent it is.
+type SignUpConsents interface {
+	// CheckOffers returns EINVALID unless the ids are consent texts the
+	// sign-up form may offer.
+	CheckOffers(ctx context.Context, textIDs []int64) error
+	// Offer keeps them for the account, replacing earlier ones.
+	Offer(ctx context.Context, accountID int64, textIDs []int64) error
+	// Confirm records them as the account's person's consent.
+	Confirm(ctx context.Context, accountID int64) error
+}
+
 // Translator gives a message of the catalogs in a language.
 type Translator interface {
 	T(lang, id string, data map[string]any) string

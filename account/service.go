@@ -54,6 +54,9 @@ type Service struct {
 	Translator Translator
 	BaseURL    string // for links in mails, without a trailing slash
 	Now        func() time.Time
+	// Consents, if set, keeps the consents ticked at sign-up until the
+	// email is confirmed.
+	Consents SignUpConsents
 
 	dummyOnce sync.Once
 	dummyHash string
@@ -170,6 +173,9 @@ type SignUpInput struct {
 	Password string
 	Locale   string
 	IP       string
+	// ConsentTexts are the consent text versions the visitor ticked; they
+	// become consent when the email is confirmed (SignUpConsents).
+	ConsentTexts []int64
 }
 
 // SignUp creates a member account and mails a verification link. When the
@@ -191,6 +197,11 @@ func (s *Service) SignUp(ctx context.Context, in SignUpInput) error {
 	if err := CheckLocale(in.Locale); err != nil {
 		return err
 	}
+	if s.Consents != nil {
+		if err := s.Consents.CheckOffers(ctx, in.ConsentTexts); err != nil {
+			return err
+		}
+	}
 	if err := s.allow(ctx, "signup:ip:"+addressKey(in.IP), limitSignUpPerIP); err != nil {
 		return err
 	}
@@ -203,12 +214,24 @@ func (s *Service) SignUp(ctx context.Context, in SignUpInput) error {
 		Identity: person.Identity{Kind: person.KindEmail, Value: email, Display: strings.TrimSpace(in.Email)},
 	}, nil)
 	if samtal.ErrorCode(err) == samtal.ECONFLICT {
-		return s.signUpTaken(ctx, email, name, hash)
+		return s.signUpTaken(ctx, email, name, hash, in.ConsentTexts)
 	}
 	if err != nil {
 		return err
 	}
+	if err := s.offerConsents(ctx, acc.ID, in.ConsentTexts); err != nil {
+		return err
+	}
 	return s.sendLink(ctx, acc, LinkVerify, VerifyLinkLifetime, "/verify/", "mail.verify")
+}
+
+// offerConsents keeps what the sign-up ticked for the account, replacing
+// what an earlier sign-up for it ticked.
+func (s *Service) offerConsents(ctx context.Context, accountID int64, textIDs []int64) error {
+	if s.Consents == nil {
+		return nil
+	}
+	return s.Consents.Offer(ctx, accountID, textIDs)
 }
 
 // signUpTaken answers a sign-up for an email that has an account. A
@@ -216,7 +239,7 @@ func (s *Service) SignUp(ctx context.Context, in SignUpInput) error {
 // sign-up, so that nobody can sign up with someone else's address first and
 // keep the account when its owner confirms. The visitor sees the same page
 // either way.
-func (s *Service) signUpTaken(ctx context.Context, email, name, hash string) error {
+func (s *Service) signUpTaken(ctx context.Context, email, name, hash string, consentTexts []int64) error {
 	existing, _, err := s.Store.AccountByEmail(ctx, email)
 	if samtal.ErrorCode(err) == samtal.ENOTFOUND {
 		return nil // the address belongs to another account's person
@@ -227,6 +250,9 @@ func (s *Service) signUpTaken(ctx context.Context, email, name, hash string) err
 		return s.mail(ctx, existing, "mail.account_exists", map[string]any{"Link": s.BaseURL + "/reset"})
 	}
 	if err := s.Store.ReplaceUnverified(ctx, existing.ID, name, hash, s.now()); err != nil {
+		return err
+	}
+	if err := s.offerConsents(ctx, existing.ID, consentTexts); err != nil {
 		return err
 	}
 	existing.Name = name
@@ -263,6 +289,13 @@ func (s *Service) Verify(ctx context.Context, secret string) (*Account, error) {
 	id, err := s.Store.ConsumeLink(ctx, HashSecret(secret), LinkVerify, s.now(), "")
 	if err != nil {
 		return nil, err
+	}
+	if s.Consents != nil {
+		// Whoever confirms the email owns the account, and what was ticked
+		// in its name at sign-up becomes their consent now.
+		if err := s.Consents.Confirm(ctx, id); err != nil {
+			return nil, err
+		}
 	}
 	return s.Store.AccountByID(ctx, id)
 }

@@ -144,6 +144,9 @@ type Store interface {
 	// IdentityOwner returns the person an identity belongs to; ENOTFOUND
 	// if there is no such identity.
 	IdentityOwner(ctx context.Context, identityID int64) (int64, error)
+	// AccountPerson returns the person of an account and the identity it
+	// signs in with (0 if none); ENOTFOUND if there is no such account.
+	AccountPerson(ctx context.Context, accountID int64) (personID, identityID int64, err error)
 
 	// Records returns a person's records with their texts, newest first,
 	// before the cursor (nil: from the newest).

@@ -425,11 +425,15 @@ func (s *Service) MailChoice(ctx context.Context, mail bool, textID int64, lang 
 	return err
 }
 
-// WithdrawByLink withdraws an account's person's consent to purpose through
-// a link in a mail (the unsubscribe link), which needs no sign-in: the link's
-// secret is the authorisation, checked by the caller. Nothing is recorded
-// when the person does not consent now.
-func (s *Service) WithdrawByLink(ctx context.Context, personID, identityID, accountID int64, purpose string) error {
+// WithdrawByLink withdraws the consent to purpose of an account's person
+// through a link in a mail (the unsubscribe link), which needs no sign-in:
+// the link's secret is the authorisation, checked by the caller. Nothing is
+// recorded when the person does not consent now.
+func (s *Service) WithdrawByLink(ctx context.Context, accountID int64, purpose string) error {
+	personID, identityID, err := s.Store.AccountPerson(ctx, accountID)
+	if err != nil {
+		return err
+	}
 	has, err := s.Has(ctx, personID, purpose)
 	if err != nil || !has {
 		return err
@@ -514,6 +518,45 @@ func (s *Service) Publish(ctx context.Context, purpose, lang, body string) (*Tex
 	}
 	t.PublishedAt = time.UnixMilli(now.UnixMilli()).UTC()
 	return t, nil
+}
+
+// PublishDefaults publishes, for every purpose and language that has no
+// published text yet, the text samtal ships (text gives it; "" for none),
+// so that a new community can ask for consent from its first day. Admins
+// publish their own wording as new versions; records keep pointing at the
+// version their person saw. It runs at start, as the system; several nodes
+// starting at once store each text once (by its hash). Returns how many
+// texts it published.
+func (s *Service) PublishDefaults(ctx context.Context, langs []string, text func(lang, purpose string) string) (int, error) {
+	n := 0
+	for _, p := range Purposes {
+		for _, lang := range langs {
+			if _, err := s.Store.CurrentText(ctx, p, lang); err == nil {
+				continue
+			} else if samtal.ErrorCode(err) != samtal.ENOTFOUND {
+				return n, err
+			}
+			body := strings.TrimSpace(text(lang, p))
+			if body == "" {
+				continue
+			}
+			now := s.now()
+			t := &Text{Purpose: p, Lang: lang, Body: body, SHA256: Hash(body), CreatedAt: now}
+			if err := s.Store.EnsureText(ctx, t); err != nil {
+				return n, err
+			}
+			e := audit.New(ctx, "consent.text_publish", "consent_text", t.ID, nil,
+				map[string]any{"purpose": p, "lang": lang, "version": t.Version, "sha256": t.SHA256, "default": true})
+			if e.Via == "" {
+				e.Via = "system"
+			}
+			if err := s.Store.PublishText(ctx, t.ID, now, e); err != nil {
+				return n, err
+			}
+			n++
+		}
+	}
+	return n, nil
 }
 
 // CheckOffers checks the text versions a visitor ticked on the sign-up form:

@@ -12,10 +12,13 @@ import (
 
 	"github.com/samtal-dev/samtal"
 	"github.com/samtal-dev/samtal/account"
+	"github.com/samtal-dev/samtal/advocate"
 	"github.com/samtal-dev/samtal/campaign"
+	"github.com/samtal-dev/samtal/consent"
 	"github.com/samtal-dev/samtal/idea"
 	"github.com/samtal-dev/samtal/moderation"
 	"github.com/samtal-dev/samtal/person"
+	"github.com/samtal-dev/samtal/privacy"
 	"github.com/samtal-dev/samtal/upload"
 )
 
@@ -53,6 +56,13 @@ type Deps struct {
 	// notes and tags.
 	People   *person.Service
 	Resolver *person.Resolver
+	// Consents takes the demo's consent texts and members' choices.
+	Consents *consent.Service
+	// Advocates scores the members, keeps the advocate group and sends the
+	// demo's briefing.
+	Advocates *advocate.Service
+	// Privacy erases the demo's former member.
+	Privacy *privacy.Service
 }
 
 // The staff and members of the demo community.
@@ -116,10 +126,19 @@ func Seed(ctx context.Context, d Deps) ([]SignIn, error) {
 		{"demo.ideas", seedIdeas},
 		{"demo.merges", seedMerges},
 		{"demo.moderation", seedModeration},
+		// Before the notifications, so that members who consent find
+		// their notification mails in the outbox.
+		{"demo.consents", seedConsents},
 		{"demo.notifications", seedNotifications},
 		{"demo.campaigns_media", seedCampaignsMedia},
 		{"demo.search", seedSearch},
 		{"demo.people", seedPeople},
+		// After the ideas and consents: scores come from what members did,
+		// briefing mails need consent.
+		{"demo.advocates", seedAdvocates},
+		// A member who asked to be erased: their comment shows "a former
+		// member".
+		{"demo.privacy", seedFormerMember},
 	} {
 		done, err := d.Setting(ctx, part.key)
 		if err != nil {

@@ -10,6 +10,7 @@ import (
 	"github.com/samtal-dev/samtal"
 	"github.com/samtal-dev/samtal/account"
 	"github.com/samtal-dev/samtal/campaign"
+	"github.com/samtal-dev/samtal/consent"
 	"github.com/samtal-dev/samtal/i18n"
 	"github.com/samtal-dev/samtal/idea"
 	"github.com/samtal-dev/samtal/internal/testdb"
@@ -43,6 +44,8 @@ func TestFanoutRunsInAJob(t *testing.T) {
 		ideaSvc := &idea.Service{Store: ideas, CommentStore: ideas, Campaigns: campaigns, Limiter: sqlstore.NewLimiter(db)}
 		ns := &notify.Service{Store: sqlstore.NewNotifications(db), Content: ideas, Ideas: ideaSvc, Campaigns: campaigns,
 			Mailer: ob, Translator: cat, BaseURL: "https://samtal.example", Log: testLogger(t)}
+		consents := &consent.Service{Store: sqlstore.NewConsents(db)}
+		ns.Consent = consents
 		ideaSvc.Events = ns
 		q, err := New(db, Config{Outbox: ob, Notify: ns, Log: testLogger(t)})
 		if err != nil {
@@ -62,6 +65,18 @@ func TestFanoutRunsInAJob(t *testing.T) {
 			}
 			if name == "ada" {
 				adaPerson = a.PersonID
+			}
+			if name == "ada" {
+				// Ada consents to mail about her ideas; nothing is mailed
+				// without it.
+				admin := samtal.WithActor(ctx, samtal.Actor{Role: samtal.RoleAdmin, Via: "cli"})
+				if _, err := consents.Publish(admin, consent.IdeaEmails, "en", "Email me about my ideas."); err != nil {
+					t.Fatal(err)
+				}
+				if _, err := consents.Record(admin, a.PersonID, consent.Input{Purpose: consent.IdeaEmails, Given: true,
+					Text: "Email me about my ideas.", Channel: consent.ChannelImport}); err != nil {
+					t.Fatal(err)
+				}
 			}
 			as[name] = samtal.WithActor(ctx, samtal.Actor{AccountID: a.ID, PersonID: a.PersonID, Role: samtal.RoleMember, Via: "test"})
 		}

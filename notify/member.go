@@ -7,6 +7,7 @@ import (
 	"github.com/samtal-dev/samtal"
 	"github.com/samtal-dev/samtal/account"
 	"github.com/samtal-dev/samtal/campaign"
+	"github.com/samtal-dev/samtal/consent"
 	"github.com/samtal-dev/samtal/mail"
 )
 
@@ -102,6 +103,10 @@ func (s *Service) Unread(ctx context.Context) (int, error) {
 // Text writes a notification in lang.
 func (s *Service) Text(lang string, n *Notification) string {
 	d := map[string]any{"Actor": n.Data.ActorName, "Idea": n.Data.IdeaTitle, "Into": n.Data.IntoTitle}
+	if n.Data.ActorName == "" {
+		// An erased person's name is taken out of what others were told.
+		d["Actor"] = s.Translator.T(lang, "person.former_member", nil)
+	}
 	if n.Data.Status != "" {
 		d["Status"] = s.Translator.T(lang, "status."+n.Data.Status, nil)
 	}
@@ -155,7 +160,9 @@ func (s *Service) message(ctx context.Context, r Recipient, subject, body string
 	}}, nil
 }
 
-// mailNow mails one notification and marks it sent.
+// mailNow mails one notification and marks it sent. Fanout calls it only
+// for notifications whose person consented a moment before
+// (withoutConsent).
 func (s *Service) mailNow(ctx context.Context, r Recipient, n *Notification) error {
 	if s.Mailer == nil {
 		return nil
@@ -176,9 +183,9 @@ func (s *Service) mailNow(ctx context.Context, r Recipient, n *Notification) err
 }
 
 // SendDigests mails each member who is due one digest of their pending
-// notifications; those who turned mail off have theirs marked not to be
-// mailed. The digest job runs it every hour; a member gets at most one
-// digest a day.
+// notifications; those who turned mail off, or do not consent to idea
+// mails now, have theirs marked not to be mailed. The digest job runs it
+// every hour; a member gets at most one digest a day.
 func (s *Service) SendDigests(ctx context.Context) (int, error) {
 	now := s.now()
 	sent := 0
@@ -196,7 +203,11 @@ func (s *Service) SendDigests(ctx context.Context) (int, error) {
 			for k, n := range list {
 				ids[k] = n.ID
 			}
-			if r.EmailChoice == account.NotifyOff || s.Mailer == nil {
+			ok, err := s.consents(ctx, r.PersonID)
+			if err != nil {
+				return sent, err
+			}
+			if r.EmailChoice == account.NotifyOff || s.Mailer == nil || !ok {
 				if err := s.Store.SetEmailState(ctx, r.PersonID, ids, EmailNone, now, true); err != nil {
 					return sent, err
 				}
@@ -254,14 +265,21 @@ func (s *Service) CheckUnsubscribe(ctx context.Context, token string) error {
 }
 
 // Unsubscribe turns notification mail off for the account of a secret from
-// a mail; it needs no sign-in. Returns ENOTFOUND for an unknown secret.
+// a mail, and withdraws its person's consent to idea mails (channel
+// email_link); it needs no sign-in. Returns ENOTFOUND for an unknown secret.
 func (s *Service) Unsubscribe(ctx context.Context, token string) error {
 	if !validToken(token) {
 		return &samtal.Error{Code: samtal.ENOTFOUND, Message: "error.unsubscribe_invalid"}
 	}
-	err := s.Store.Unsubscribe(ctx, token)
+	accountID, err := s.Store.AccountByUnsubscribeToken(ctx, token)
+	if err == nil {
+		err = s.Store.Unsubscribe(ctx, token)
+	}
 	if samtal.ErrorCode(err) == samtal.ENOTFOUND {
 		return &samtal.Error{Code: samtal.ENOTFOUND, Message: "error.unsubscribe_invalid"}
 	}
-	return err
+	if err != nil || s.Consent == nil {
+		return err
+	}
+	return s.Consent.WithdrawByLink(ctx, accountID, consent.IdeaEmails)
 }

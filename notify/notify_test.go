@@ -12,6 +12,7 @@ import (
 	"github.com/samtal-dev/samtal"
 	"github.com/samtal-dev/samtal/account"
 	"github.com/samtal-dev/samtal/campaign"
+	"github.com/samtal-dev/samtal/consent"
 	"github.com/samtal-dev/samtal/i18n"
 	"github.com/samtal-dev/samtal/idea"
 	"github.com/samtal-dev/samtal/internal/testdb"
@@ -30,6 +31,7 @@ type world struct {
 	store     *sqlstore.Notifications
 	outbox    *sqlstore.Outbox
 	notify    *notify.Service
+	consents  *consent.Service
 	clock     time.Time
 	people    map[string]*account.Account
 }
@@ -50,8 +52,26 @@ func newWorld(t *testing.T, db *sqlstore.DB) *world {
 	w.ideas.MergeStore, w.ideas.ModerationStore = ideas, ideas
 	w.notify = &notify.Service{Store: w.store, Content: ideas, Ideas: w.ideas, Campaigns: w.campaigns,
 		Mailer: &outbox.Service{Store: w.outbox, Log: slog.New(slog.DiscardHandler)}, Translator: cat, BaseURL: "https://samtal.example", Now: now}
+	w.consents = &consent.Service{Store: sqlstore.NewConsents(db), Now: now}
+	w.notify.Consent = w.consents
 	w.ideas.Events = w.notify
 	return w
+}
+
+// consent records name's consent to idea mails (given or withdrawn) as
+// they would in their settings, publishing the text first if need be.
+func (w *world) consent(name string, given bool) {
+	w.t.Helper()
+	if t, _ := w.consents.Shown(context.Background(), consent.IdeaEmails, "en"); t == nil {
+		if _, err := w.consents.Publish(staff, consent.IdeaEmails, "en", "Yes, email me about my ideas and the ideas I follow."); err != nil {
+			w.t.Fatal(err)
+		}
+	}
+	a := w.people[name]
+	ctx := samtal.WithActor(context.Background(), samtal.Actor{AccountID: a.ID, PersonID: a.PersonID, Role: a.Role, Via: "test"})
+	if _, err := w.consents.Record(ctx, a.PersonID, consent.Input{Purpose: consent.IdeaEmails, Given: given, Channel: consent.ChannelSettings}); err != nil {
+		w.t.Fatal(err)
+	}
 }
 
 // tick moves the clock, so that two events of one kind are two events.
@@ -422,6 +442,8 @@ func TestMailsAtOnceAndInADigest(t *testing.T) {
 		c := w.campaign("colour", campaign.Public)
 		ada, bo, cy := w.member("ada", samtal.RoleMember), w.member("bo", samtal.RoleMember), w.member("cy", samtal.RoleMember)
 		w.member("off", samtal.RoleMember)
+		w.consent("ada", true)
+		w.consent("bo", true)
 		if err := w.accounts.SetNotifyEmail(ctx, w.people["bo"].ID, account.NotifyDaily); err != nil {
 			t.Fatal(err)
 		}
@@ -513,12 +535,121 @@ func TestMailsAtOnceAndInADigest(t *testing.T) {
 		if acc, _ := w.accounts.AccountByID(ctx, w.people["ada"].ID); acc.NotifyEmail != account.NotifyOff {
 			t.Errorf("after unsubscribe: %q", acc.NotifyEmail)
 		}
+		// …and withdraws the consent to idea mails, through the link.
+		if ok, _ := w.consents.Has(ctx, w.people["ada"].PersonID, consent.IdeaEmails); ok {
+			t.Error("unsubscribing left the consent given")
+		}
 		for _, bad := range []string{"", "short", strings.Repeat("x", 43), tok + "x"} {
 			if err := w.notify.Unsubscribe(ctx, bad); samtal.ErrorCode(err) != samtal.ENOTFOUND {
 				t.Errorf("unsubscribe %q: %v", bad, err)
 			}
 		}
 		_ = ada
+	})
+}
+
+// TestNoMailWithoutConsent: nothing about ideas is mailed to a member
+// without current idea_emails consent, whatever their mail setting (an
+// account from before consent records has no record: no mail), at once or
+// in the digest; the one with consent gets hers; a withdrawal stops what
+// was waiting for the digest. The notifications stay on the site.
+func TestNoMailWithoutConsent(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		w := newWorld(t, db)
+		ctx := context.Background()
+		c := w.campaign("colour", campaign.Public)
+		ada, bo, cy := w.member("ada", samtal.RoleMember), w.member("bo", samtal.RoleMember), w.member("cy", samtal.RoleMember)
+		w.member("dan", samtal.RoleMember)
+		w.consent("ada", true)
+		// Bo said yes once and then no; Cy wants a digest and consents
+		// until the digest is due; Dan never said anything.
+		w.consent("bo", true)
+		w.consent("bo", false)
+		w.consent("cy", true)
+		if err := w.accounts.SetNotifyEmail(ctx, w.people["cy"].ID, account.NotifyDaily); err != nil {
+			t.Fatal(err)
+		}
+		dan := w.people["dan"]
+		i, err := w.ideas.Create(ada, idea.NewIdea{QuestionID: c.Questions[0].ID, Title: "Fjordblå"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, voter := range []context.Context{bo, cy} {
+			if _, err := w.ideas.Vote(voter, i.ID); err != nil {
+				t.Fatal(err)
+			}
+		}
+		w.tick()
+		danCtx := samtal.WithActor(ctx, samtal.Actor{AccountID: dan.ID, PersonID: dan.PersonID, Role: dan.Role, Via: "test"})
+		if _, err := w.ideas.AddComment(danCtx, i.ID, 0, "Lovely"); err != nil {
+			t.Fatal(err)
+		}
+		w.tick()
+		if _, err := w.ideas.AddComment(ada, i.ID, 0, "Thanks @dan"); err != nil {
+			t.Fatal(err)
+		}
+		mails := func(name string) int {
+			t.Helper()
+			list, err := w.outbox.ListMail(ctx, outbox.Filter{To: name + "@example.org", Limit: 10})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return len(list)
+		}
+		// Everyone is told on the site.
+		check(t, "told", w.told(i.ID), map[string]string{"ada": "comment", "bo": "comment,comment", "cy": "comment,comment", "dan": "mention"})
+		if got := fmt.Sprint(mails("ada"), mails("bo"), mails("cy"), mails("dan")); got != "1 0 0 0" {
+			t.Errorf("immediate mails to ada bo cy dan: %s, want 1 0 0 0", got)
+		}
+		// Bo's and Dan's notifications are not waiting for any mail.
+		for _, name := range []string{"bo", "dan"} {
+			if pending, _ := w.store.PendingMail(ctx, w.people[name].PersonID, 10); len(pending) != 0 {
+				t.Errorf("%s has %d notifications waiting for mail without consent", name, len(pending))
+			}
+		}
+		// Cy withdraws before the digest: nothing goes, and nothing waits.
+		if pending, _ := w.store.PendingMail(ctx, w.people["cy"].PersonID, 10); len(pending) != 2 {
+			t.Fatalf("cy's digest holds %d, want 2", len(pending))
+		}
+		w.consent("cy", false)
+		w.clock = w.clock.Add(notify.DigestEvery)
+		if sent, err := w.notify.SendDigests(ctx); err != nil || sent != 0 {
+			t.Errorf("digests after cy withdrew: %d %v, want 0", sent, err)
+		}
+		if n := mails("cy"); n != 0 {
+			t.Errorf("cy got %d mails after withdrawing", n)
+		}
+		if pending, _ := w.store.PendingMail(ctx, w.people["cy"].PersonID, 10); len(pending) != 0 {
+			t.Errorf("cy still has %d waiting", len(pending))
+		}
+		// Consent again, and the next news goes out with the next digest.
+		w.consent("cy", true)
+		w.tick()
+		if _, err := w.ideas.AddComment(ada, i.ID, 0, "Another"); err != nil {
+			t.Fatal(err)
+		}
+		w.clock = w.clock.Add(notify.DigestEvery)
+		if sent, err := w.notify.SendDigests(ctx); err != nil || sent != 1 || mails("cy") != 1 {
+			t.Errorf("digest after consenting again: %d %v, %d mails", sent, err, mails("cy"))
+		}
+
+		// Without a consent service nobody is mailed at all.
+		w.notify.Consent = nil
+		w.tick()
+		if _, err := w.ideas.AddComment(danCtx, i.ID, 0, "More"); err != nil {
+			t.Fatal(err)
+		}
+		if n := mails("ada"); n != 1 {
+			t.Errorf("ada's mails without a consent service: %d, want still 1", n)
+		}
+		w.notify.Consent = w.consents
+		w.tick()
+		if _, err := w.ideas.AddComment(danCtx, i.ID, 0, "Again"); err != nil {
+			t.Fatal(err)
+		}
+		if n := mails("ada"); n != 2 {
+			t.Errorf("ada's mails with consent: %d, want 2", n)
+		}
 	})
 }
 

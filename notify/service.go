@@ -14,6 +14,7 @@ import (
 	"github.com/samtal-dev/samtal"
 	"github.com/samtal-dev/samtal/account"
 	"github.com/samtal-dev/samtal/campaign"
+	"github.com/samtal-dev/samtal/consent"
 	"github.com/samtal-dev/samtal/idea"
 	"github.com/samtal-dev/samtal/mail"
 	"github.com/samtal-dev/samtal/markup"
@@ -47,6 +48,15 @@ type Translator interface {
 	N(lang, id string, n int, data map[string]any) string
 }
 
+// Consent says who consents to mail about ideas now (consent.Service).
+type Consent interface {
+	Has(ctx context.Context, personID int64, purpose string) (bool, error)
+	Consenting(ctx context.Context, purpose string, personIDs []int64) (map[int64]bool, error)
+	// WithdrawByLink records that an account's person withdrew through the
+	// unsubscribe link.
+	WithdrawByLink(ctx context.Context, accountID int64, purpose string) error
+}
+
 // Queue runs a fan-out in the background (jobs.Queue).
 type Queue interface {
 	EnqueueFanout(ctx context.Context, e idea.Event) error
@@ -65,8 +75,12 @@ type Service struct {
 	// Queue, if set, fans events out in a job; without one (tests, the
 	// command line) Publish fans out before it returns.
 	Queue Queue
-	Log   *slog.Logger
-	Now   func() time.Time
+	// Consent decides who may be mailed: nothing is sent for a purpose
+	// without current consent, so without it nobody gets notification mail
+	// (the notifications themselves are kept all the same).
+	Consent Consent
+	Log     *slog.Logger
+	Now     func() time.Time
 }
 
 func (s *Service) now() time.Time {
@@ -310,6 +324,9 @@ func (s *Service) Fanout(ctx context.Context, e idea.Event) error {
 	if len(list) == 0 {
 		return nil
 	}
+	if err := s.withoutConsent(ctx, list); err != nil {
+		return err
+	}
 	added, err := s.Store.AddNotifications(ctx, list)
 	if err != nil {
 		return err
@@ -323,6 +340,44 @@ func (s *Service) Fanout(ctx context.Context, e idea.Event) error {
 		}
 	}
 	return nil
+}
+
+// withoutConsent marks the mail of notifications for persons without
+// current idea_emails consent as not to be sent: one query for the whole
+// fan-out.
+func (s *Service) withoutConsent(ctx context.Context, list []*Notification) error {
+	var ids []int64
+	for _, n := range list {
+		if n.EmailState == EmailPending {
+			ids = append(ids, n.PersonID)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	ok := map[int64]bool{}
+	if s.Consent != nil {
+		var err error
+		if ok, err = s.Consent.Consenting(ctx, consent.IdeaEmails, ids); err != nil {
+			return err
+		}
+	}
+	for _, n := range list {
+		if n.EmailState == EmailPending && !ok[n.PersonID] {
+			n.EmailState = EmailNone
+		}
+	}
+	return nil
+}
+
+// consents reports whether a person consents to idea mails now; asked
+// right before a mail is queued, since a digest goes out hours after its
+// notifications were made.
+func (s *Service) consents(ctx context.Context, personID int64) (bool, error) {
+	if s.Consent == nil {
+		return false, nil
+	}
+	return s.Consent.Has(ctx, personID, consent.IdeaEmails)
 }
 
 func ignoreNotFound(err error) error {

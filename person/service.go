@@ -72,6 +72,10 @@ type Store interface {
 
 	Timeline(ctx context.Context, personID int64, f TimelineFilter) ([]Event, error)
 	List(ctx context.Context, f ListFilter) ([]*Person, error)
+	// ExportPeople calls fn for every person the filter finds, oldest
+	// first, with identities and tags, reading a page at a time.
+	ExportPeople(ctx context.Context, f ListFilter, fn func(*Person) error) error
+	AppendAudit(ctx context.Context, e audit.Entry) error
 
 	// AddPerson stores a person that staff made, with identities
 	// (normalised), and the audit entry, whose target it fills in, in one

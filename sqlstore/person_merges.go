@@ -47,6 +47,11 @@ var personBelongings = []belonging{
 	{kind: "report", table: "reports", personCol: "reporter_person_id", keyCol: "id",
 		twin: "twin.target_kind = reports.target_kind AND twin.target_id = reports.target_id AND twin.status = 'open' AND reports.status = 'open'"},
 	{kind: "consent", table: "consents", personCol: "person_id", keyCol: "id", identityCol: "identity_id"},
+	// A place in the advocate group (one row per person, so its key among the
+	// person's rows is its invitation time) and briefings received or read
+	// (advocates.go).
+	{kind: "advocate", table: "advocates", personCol: "person_id", keyCol: "invited_at", twin: "true"},
+	{kind: "briefing", table: "briefing_recipients", personCol: "person_id", keyCol: "briefing_id", twin: "twin.briefing_id = briefing_recipients.briefing_id"},
 	// An idea merge's record names the voters and followers it moved; they
 	// follow the person, so that undoing the idea merge finds them.
 	{kind: "idea_merge_vote", table: "idea_merge_votes", personCol: "person_id", keyCol: "merge_id",

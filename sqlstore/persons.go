@@ -26,6 +26,7 @@ type Persons struct {
 func NewPersons(db *DB) *Persons {
 	return &Persons{db: db, listFilters: []func(person.ListFilter) (string, []any){
 		advocateScoreFilter, // advocates.go
+		consentFilter,       // consents_list.go
 	}}
 }
 
@@ -349,13 +350,23 @@ func (s *Persons) AddNote(ctx context.Context, n *person.Note, e audit.Entry) er
 
 // List implements person.Store: people newest first, by the filters.
 func (s *Persons) List(ctx context.Context, f person.ListFilter) ([]*person.Person, error) {
+	return s.list(ctx, f, f.AfterID, "DESC")
+}
+
+// list reads a page of people by the filter's conditions, by id in order
+// (DESC: newest first, after is the cursor below which to read; ASC: from
+// after upwards).
+func (s *Persons) list(ctx context.Context, f person.ListFilter, after int64, order string) ([]*person.Person, error) {
 	var w filter
 	w.conds = append(w.conds, "p.merged_into IS NULL", "p.erased_at IS NULL")
 	if !f.Bots {
 		w.conds = append(w.conds, "NOT p.bot")
 	}
-	if f.AfterID > 0 {
-		w.where("p.id < %s", f.AfterID)
+	switch {
+	case order == "ASC":
+		w.where("p.id > %s", after)
+	case after > 0:
+		w.where("p.id < %s", after)
 	}
 	if f.Q != "" {
 		q := strings.ToLower(f.Q)
@@ -385,7 +396,7 @@ func (s *Persons) List(ctx context.Context, f person.ListFilter) ([]*person.Pers
 			w.where(c, args...)
 		}
 	}
-	q := `SELECT ` + personColumns + ` FROM persons p` + w.sql() + ` ORDER BY p.id DESC LIMIT ` + strconv.Itoa(f.Limit)
+	q := `SELECT ` + personColumns + ` FROM persons p` + w.sql() + ` ORDER BY p.id ` + order + ` LIMIT ` + strconv.Itoa(f.Limit)
 	rows, err := s.db.readRows(ctx, q, w.args...)
 	if err != nil {
 		return nil, fmt.Errorf("list persons: %w", err)

@@ -413,7 +413,23 @@ func TestTimelinePagesAllKindsNewestFirst(t *testing.T) {
 		if len(page.Events) != 3 || page.Events[0].Kind != "vote" || page.Events[1].Kind != "comment" {
 			t.Errorf("filtered timeline %+v", page.Events)
 		}
-		// A member sees their own, not someone else's; a visitor nothing.
+		// A member sees their own timeline, but not events of a campaign they
+		// may no longer see; staff see them.
+		scope := w.ideas.Campaigns.(*campaign.Service)
+		if err := sqlstore.ExecForTest(context.Background(), db, fmt.Sprintf(`UPDATE campaigns SET visibility = 'invited' WHERE id = %d`, w.c.ID)); err != nil {
+			t.Fatal(err)
+		}
+		own, err := w.people.Timeline(act, p, scope, person.TimelineFilter{}, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(own.Events) != 2 || own.Events[0].Kind != "signup" {
+			t.Errorf("own timeline with the campaign out of sight: %+v", own.Events)
+		}
+		if all, _ := w.people.Timeline(w.staff, p, scope, person.TimelineFilter{Limit: 100}, ""); len(all.Events) != len(want) {
+			t.Errorf("staff timeline with an invited campaign: %d events, want %d", len(all.Events), len(want))
+		}
+		// Not someone else's; a visitor nothing.
 		if _, err := w.people.Timeline(other, p, nil, person.TimelineFilter{}, ""); samtal.ErrorCode(err) != samtal.ENOTFOUND {
 			t.Errorf("member reads another's timeline: %v", err)
 		}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/samtal-dev/samtal"
 	"github.com/samtal-dev/samtal/account"
+	"github.com/samtal-dev/samtal/consent"
 )
 
 // The sign-up, sign-in, verification, reset and sign-out pages.
@@ -32,17 +33,33 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, v.Form["next"], http.StatusSeeOther)
 }
 
+// signUpData is what the sign-up form shows besides its fields: the
+// consent to mails about ideas, with its text.
+type signUpData struct {
+	ConsentText *consent.Text
+}
+
 func (s *Server) signUpForm(w http.ResponseWriter, r *http.Request) {
-	s.render(w, r, http.StatusOK, "signup", s.view(r, "signup.title"))
+	v := s.view(r, "signup.title")
+	v.Data = &signUpData{ConsentText: s.signUpConsent(r)}
+	s.render(w, r, http.StatusOK, "signup", v)
 }
 
 func (s *Server) signUp(w http.ResponseWriter, r *http.Request) {
 	v := s.view(r, "signup.title")
 	f := r.PostForm
 	v.Form["email"], v.Form["name"] = f.Get("email"), f.Get("name")
-	err := s.Accounts.SignUp(r.Context(), account.SignUpInput{
-		Email: f.Get("email"), Name: f.Get("name"), Password: f.Get("password"), Locale: v.Lang, IP: s.clientIP(r),
-	})
+	v.Data = &signUpData{ConsentText: s.signUpConsent(r)}
+	if len(f["consent"]) > 0 {
+		v.Form["consent"] = "on"
+	}
+	consents, err := signUpConsentTexts(r)
+	if err == nil {
+		err = s.Accounts.SignUp(r.Context(), account.SignUpInput{
+			Email: f.Get("email"), Name: f.Get("name"), Password: f.Get("password"), Locale: v.Lang, IP: s.clientIP(r),
+			ConsentTexts: consents,
+		})
+	}
 	if err != nil {
 		s.formError(w, r, "signup", v, err)
 		return

@@ -59,6 +59,7 @@ type threadPart struct {
 // its date format and the viewer's form token.
 type commentTexts struct {
 	Deleted, Hidden, Edited string
+	Former                  string // the name of an erased author
 	Reply, Delete, Report   string
 	CSRF                    string
 	Date                    func(time.Time) string
@@ -76,7 +77,11 @@ func (c *commentItem) head(t commentTexts) {
 	case c.Placeholder:
 		b.WriteString(`<p class="small deleted">` + template.HTMLEscapeString(t.Hidden) + `</p>`)
 	default:
-		b.WriteString(`<p class="small"><strong>` + template.HTMLEscapeString(c.AuthorName) + `</strong> · <a href="#comment-` + id + `">` +
+		name := c.AuthorName
+		if name == "" {
+			name = t.Former
+		}
+		b.WriteString(`<p class="small"><strong>` + template.HTMLEscapeString(name) + `</strong> · <a href="#comment-` + id + `">` +
 			template.HTMLEscapeString(t.Date(c.CreatedAt)) + `</a>`)
 		if c.Edited {
 			b.WriteString(` · <span class="edited">` + template.HTMLEscapeString(t.Edited) + `</span>`)

@@ -17,12 +17,15 @@ import (
 	"github.com/samtal-dev/samtal/account"
 	"github.com/samtal-dev/samtal/audit"
 	"github.com/samtal-dev/samtal/campaign"
+	"github.com/samtal-dev/samtal/consent"
 	"github.com/samtal-dev/samtal/i18n"
 	"github.com/samtal-dev/samtal/idea"
 	"github.com/samtal-dev/samtal/internal/testdb"
 	"github.com/samtal-dev/samtal/moderation"
 	"github.com/samtal-dev/samtal/notify"
 	"github.com/samtal-dev/samtal/outbox"
+	"github.com/samtal-dev/samtal/person"
+	"github.com/samtal-dev/samtal/privacy"
 	"github.com/samtal-dev/samtal/search"
 	"github.com/samtal-dev/samtal/sqlstore"
 	"github.com/samtal-dev/samtal/upload"
@@ -38,6 +41,7 @@ type harness struct {
 	outbox   *sqlstore.Outbox
 	logs     *lockedWriter
 	notify   *notify.Service
+	consents *consent.Service
 }
 
 const testPassword = "correct horse battery"
@@ -69,6 +73,16 @@ func newHarness(t testing.TB, engine string) *harness {
 	h.notify = &notify.Service{Store: sqlstore.NewNotifications(db), Content: ideas, Ideas: ideaService, Campaigns: campaigns,
 		Mailer: obs, Translator: cat, BaseURL: base, Log: log}
 	ideaService.Events = h.notify
+	// Consent, with the texts samtal ships published as at start.
+	h.consents = &consent.Service{Store: sqlstore.NewConsents(db)}
+	h.accounts.Consents, h.notify.Consent = h.consents, h.consents
+	if _, err := h.consents.PublishDefaults(context.Background(), i18n.Languages, func(lang, purpose string) string {
+		text, _ := cat.Static(lang, "consent.default."+purpose)
+		return text
+	}); err != nil {
+		t.Fatal(err)
+	}
+	persons := sqlstore.NewPersons(db)
 	h.srv, err = New(Config{
 		Accounts: h.accounts, Audit: &audit.Service{Store: sqlstore.NewAudit(db)}, Outbox: obs,
 		Campaigns: campaigns, Ideas: ideaService, Catalog: cat, Ready: db, Log: log,
@@ -78,6 +92,11 @@ func newHarness(t testing.TB, engine string) *harness {
 		Notify:      h.notify,
 		Uploads:     &upload.Service{Store: sqlstore.NewUploads(db), Limiter: sqlstore.NewLimiter(db)},
 		Search:      &search.Service{Store: sqlstore.NewSearch(db), Campaigns: campaigns},
+		People:      &person.Service{Store: persons},
+		Resolver:    &person.Resolver{Store: persons, Candidates: persons},
+		Privacy:     &privacy.Service{Store: sqlstore.NewPrivacy(db), Limiter: sqlstore.NewLimiter(db)},
+		Consents:    h.consents,
+		Advocates:   newTestAdvocates(db, obs, h.consents, cat, base, log), // advocates_test.go
 	})
 	if err != nil {
 		t.Fatal(err)

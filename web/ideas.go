@@ -83,7 +83,7 @@ func ideaItems(v *view, d *campaignData) template.HTML {
 		if i.Moderation != idea.ModVisible {
 			w.WriteString(` <span class="badge moderation-` + esc(i.Moderation) + `">` + esc(v.T("moderation.badge."+i.Moderation)) + `</span>`)
 		}
-		w.WriteString(` ` + esc(v.T("idea.by", "Name", i.AuthorName)) +
+		w.WriteString(` ` + esc(v.T("idea.by", "Name", v.Who(i.AuthorName))) +
 			` · <a href="/ideas/` + id + `#comments" class="comment-count">` + esc(v.N("idea.comments", i.Comments)) + `</a></p></div>`)
 		v.VoteBox(i, d.Open, d.CanVote(), v.Path, false).write(&w)
 		w.WriteString(`</li>`)
@@ -311,6 +311,7 @@ func (s *Server) ideaView(r *http.Request) (*view, error) {
 		Edited: s.Catalog.T(lang, "comment.edited", nil),
 		Reply:  s.Catalog.T(lang, "comment.reply", nil), Delete: s.Catalog.T(lang, "comment.delete", nil),
 		Report: s.Catalog.T(lang, "report.summary", nil),
+		Former: s.Catalog.T(lang, "person.former_member", nil),
 		CSRF:   stateOf(r).csrf,
 		Date:   func(t time.Time) string { return s.Catalog.FormatDate(lang, t) },
 	}
@@ -336,7 +337,7 @@ func (s *Server) ideaView(r *http.Request) (*view, error) {
 	if replyTo != "" {
 		for _, c := range d.Comments {
 			if strconv.FormatInt(c.ID, 10) == replyTo && c.CanReply {
-				v.Form["parent_id"], d.ReplyTo = replyTo, c.AuthorName
+				v.Form["parent_id"], d.ReplyTo = replyTo, v.Who(c.AuthorName)
 			}
 		}
 	}

@@ -88,9 +88,11 @@ func (s *Server) idempotent(w http.ResponseWriter, r *http.Request, next http.Ha
 	rec := &recordingWriter{ResponseWriter: w}
 	defer func() {
 		// Keep the answer even if the client went away: that is when it
-		// retries. A panic or server error frees the key instead.
+		// retries. A panic or server error frees the key instead, and so
+		// does an answer marked no-store (a person's archive): it must not
+		// be kept anywhere.
 		ctx := context.WithoutCancel(ctx)
-		if rec.status == 0 || rec.status >= 500 || rec.overflow {
+		if rec.status == 0 || rec.status >= 500 || rec.overflow || rec.Header().Get("Cache-Control") == "no-store" {
 			if err := s.Idempotency.Abandon(ctx, accountID, key); err != nil {
 				s.Log.Error("idempotency key", "request_id", st.id, "err", err)
 			}
@@ -121,6 +123,9 @@ func (w *recordingWriter) WriteHeader(code int) {
 func (w *recordingWriter) Write(b []byte) (int, error) {
 	if w.status == 0 {
 		w.status = http.StatusOK
+	}
+	if !w.overflow && w.Header().Get("Cache-Control") == "no-store" {
+		w.overflow = true
 	}
 	if !w.overflow {
 		if w.buf.Len()+len(b) > maxKeptAnswer {

@@ -7,13 +7,15 @@ import (
 
 	"github.com/samtal-dev/samtal"
 	"github.com/samtal-dev/samtal/idea"
+	"github.com/samtal-dev/samtal/person"
 )
 
 // Merges of duplicate ideas: the merge form and undo button on the idea
 // page, and the API's POST /ideas/{id}/merge and POST /merges/{id}/undo.
 
-// ideaMergePrefix marks a merge id as an idea merge: /merges/{id}/undo will
-// undo person merges too, each kind with its own prefix.
+// ideaMergePrefix marks a merge id as an idea merge: /merges/{id}/undo
+// undoes person merges too (person-N, person.MergeKey), each kind with its
+// own prefix.
 const ideaMergePrefix = "idea-"
 
 // mergeAPIID is an idea merge's id as the API and pages show it.
@@ -99,8 +101,19 @@ func (s *Server) ideaMerge(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/ideas/"+strconv.FormatInt(m.IntoID, 10)+"?flash=flash.merged#merges", http.StatusSeeOther)
 }
 
-// mergeUndo answers the undo button of a merge.
+// mergeUndo answers the undo button of a merge. The route lets in the
+// roles that may undo either kind of merge; each kind's service asks for its
+// own permission (person merges PermEditPeople, idea merges PermModerate).
 func (s *Server) mergeUndo(w http.ResponseWriter, r *http.Request) {
+	if pid, ok := person.ParseMergeKey(r.PathValue("id")); ok {
+		m, err := s.People.Unmerge(r.Context(), pid)
+		if err != nil {
+			s.pageFail(w, r, err)
+			return
+		}
+		http.Redirect(w, r, "/admin/people/"+strconv.FormatInt(m.PersonID, 10)+"?flash=flash.person_unmerged", http.StatusSeeOther)
+		return
+	}
 	id, ok := ideaMergeID(r)
 	if !ok {
 		s.pageFail(w, r, errMergeNotFound)
@@ -146,9 +159,19 @@ func (s *Server) apiMergeIdea(w http.ResponseWriter, r *http.Request) {
 	s.apiMergeAnswer(w, r, m.ID, m.IntoID)
 }
 
-// apiUndoMerge undoes a merge by its prefixed id; only idea merges exist so
-// far, any other id is unknown.
+// apiUndoMerge undoes a merge by its prefixed id (person-N, idea-N); any
+// other id is unknown. Like mergeUndo, each kind's service checks its own
+// permission.
 func (s *Server) apiUndoMerge(w http.ResponseWriter, r *http.Request) {
+	if pid, ok := person.ParseMergeKey(r.PathValue("id")); ok {
+		m, err := s.People.Unmerge(r.Context(), pid)
+		if err != nil {
+			s.apiFail(w, r, err)
+			return
+		}
+		s.apiPersonMergeAnswer(w, r, m.ID, m.PersonID)
+		return
+	}
 	id, ok := ideaMergeID(r)
 	if !ok {
 		s.apiFail(w, r, errMergeNotFound)

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/samtal-dev/samtal"
+	"github.com/samtal-dev/samtal/account"
 	"github.com/samtal-dev/samtal/notify"
 )
 
@@ -230,9 +231,18 @@ func (s *Server) apiSetFollow(w http.ResponseWriter, r *http.Request, following 
 	writeJSON(w, http.StatusOK, map[string]any{"idea_id": apiID(id), "following": following})
 }
 
-// settingsNotifications saves which notification mails the member wants.
+// settingsNotifications saves which notification mails the member wants,
+// and keeps the idea_emails consent with it: choosing mail gives consent
+// with the text the page showed, choosing none withdraws it.
 func (s *Server) settingsNotifications(w http.ResponseWriter, r *http.Request) {
-	err := s.Accounts.ChangeNotifyEmail(r.Context(), r.PostForm.Get("notify_email"))
+	choice := r.PostForm.Get("notify_email")
+	err := s.Accounts.ChangeNotifyEmail(r.Context(), choice)
+	if err == nil && s.Consents != nil {
+		var textID int64
+		if textID, err = optionalID(r.PostForm.Get("consent_text_id"), "consent_text_id"); err == nil {
+			err = s.Consents.MailChoice(r.Context(), choice != account.NotifyOff, textID, langOf(r))
+		}
+	}
 	s.settingsResult(w, r, err, "flash.saved")
 }
 

@@ -42,6 +42,8 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 type settingsData struct {
 	Tokens   []*account.APIToken
 	NewToken string
+	// Consent is the member's consent per purpose and its history.
+	Consent *consentSettings
 }
 
 func (s *Server) settingsView(r *http.Request) (*view, error) {
@@ -51,7 +53,18 @@ func (s *Server) settingsView(r *http.Request) (*view, error) {
 	}
 	v := s.view(r, "settings.title")
 	v.Form["name"], v.Form["locale"] = v.Account.Name, v.Account.Locale
-	v.Data = &settingsData{Tokens: tokens}
+	data := &settingsData{Tokens: tokens}
+	if s.Consents != nil && v.Account.PersonID != 0 {
+		if data.Consent, err = s.consentSettingsFor(r.Context(), v.Account, v.Lang); err != nil {
+			return nil, err
+		}
+		// Mail about ideas goes only with consent: without it the choice
+		// shows what happens, no mail.
+		if data.Consent.MailWaits {
+			v.Form["notify_email"] = account.NotifyOff
+		}
+	}
+	v.Data = data
 	return v, nil
 }
 

@@ -47,7 +47,9 @@ func (s *Server) routes() []route {
 		{"POST", "/comments/{id}/delete", pageRoute, samtal.PermContribute, s.commentDelete},
 		{"POST", "/lang", pageRoute, anyone, s.switchLanguage},
 		{"POST", "/ideas/{id}/merge", pageRoute, samtal.PermModerate, s.ideaMerge},
-		{"POST", "/merges/{id}/undo", pageRoute, samtal.PermModerate, s.mergeUndo},
+		// Idea merges need PermModerate, person merges PermEditPeople: the
+		// route lets in both, the handler's services check per kind.
+		{"POST", "/merges/{id}/undo", pageRoute, samtal.PermEditPeople, s.mergeUndo},
 		{"POST", "/ideas/{id}/notes", pageRoute, idea.PermStaffNotes, s.ideaNote},
 		{"GET", "/roadmap", pageRoute, anyone, s.roadmap},
 		{"GET", "/campaigns/{slug}/roadmap", pageRoute, anyone, s.campaignRoadmap},
@@ -97,7 +99,7 @@ func (s *Server) routes() []route {
 		{"DELETE", "/api/v1/comments/{id}", apiRoute, samtal.PermContribute, s.apiDeleteComment},
 		{"POST", "/api/v1/comments/{id}/replies", apiRoute, samtal.PermContribute, s.apiReply},
 		{"POST", "/api/v1/ideas/{id}/merge", apiRoute, samtal.PermModerate, s.apiMergeIdea},
-		{"POST", "/api/v1/merges/{id}/undo", apiRoute, samtal.PermModerate, s.apiUndoMerge},
+		{"POST", "/api/v1/merges/{id}/undo", apiRoute, samtal.PermEditPeople, s.apiUndoMerge},
 		{"GET", "/api/v1/roadmap", apiRoute, anyone, s.apiRoadmap},
 		{"GET", "/api/v1/me/contributions", apiRoute, samtal.PermContribute, s.apiContributions},
 		{"GET", "/api/v1/ideas/{id}/notes", apiRoute, idea.PermStaffNotes, s.apiNotes},
@@ -159,5 +161,90 @@ func (s *Server) routes() []route {
 		{"POST", "/api/v1/campaigns/{id}/questions", apiRoute, samtal.PermManageCampaigns, s.apiAddQuestion},
 		{"POST", "/api/v1/uploads", apiRoute, samtal.PermContribute, s.apiCreateUpload},
 		{"GET", "/api/v1/search", apiRoute, anyone, s.apiSearch},
+
+		// Advocates and briefings (advocates.go): staff who read people see
+		// candidates, the group and briefings with their recipients; staff
+		// who edit people invite, remove, write and send. Any account opens
+		// /briefings: the service shows a member their invitation, and
+		// briefings only to advocates (404 for the rest).
+		{"GET", "/admin/advocates", pageRoute, samtal.PermViewPeople, s.adminAdvocates},
+		{"POST", "/admin/advocates", pageRoute, samtal.PermEditPeople, s.adminAdvocateInvite},
+		{"POST", "/admin/advocates/{id}/remove", pageRoute, samtal.PermEditPeople, s.adminAdvocateRemove},
+		{"GET", "/admin/briefings", pageRoute, samtal.PermViewPeople, s.adminBriefings},
+		{"POST", "/admin/briefings", pageRoute, samtal.PermEditPeople, s.adminBriefingCreate},
+		{"GET", "/admin/briefings/{id}", pageRoute, samtal.PermViewPeople, s.adminBriefing},
+		{"POST", "/admin/briefings/{id}", pageRoute, samtal.PermEditPeople, s.adminBriefingUpdate},
+		{"POST", "/admin/briefings/{id}/send", pageRoute, samtal.PermEditPeople, s.adminBriefingSend},
+		{"GET", "/briefings", pageRoute, samtal.PermUseAccount, s.briefingsPage},
+		{"GET", "/briefings/{id}", pageRoute, samtal.PermUseAccount, s.briefingPage},
+		{"POST", "/advocates/answer", pageRoute, samtal.PermUseAccount, s.advocateAnswer},
+		{"GET", "/briefings/unsubscribe/{token}", pageRoute, anyone, s.briefingUnsubscribeForm},
+		{"POST", "/briefings/unsubscribe/{token}", pageRoute, anyone, s.briefingUnsubscribe},
+		{"GET", "/api/v1/advocate-candidates", apiRoute, samtal.PermViewPeople, s.apiAdvocateCandidates},
+		{"GET", "/api/v1/advocate-scores/{id}", apiRoute, samtal.PermViewPeople, s.apiAdvocateScore},
+		{"POST", "/api/v1/advocate-scores/{id}", apiRoute, samtal.PermEditPeople, s.apiRecomputeAdvocateScore},
+		{"GET", "/api/v1/advocates", apiRoute, samtal.PermViewPeople, s.apiAdvocates},
+		{"POST", "/api/v1/advocates", apiRoute, samtal.PermEditPeople, s.apiInviteAdvocate},
+		{"DELETE", "/api/v1/advocates/{id}", apiRoute, samtal.PermEditPeople, s.apiRemoveAdvocate},
+		{"GET", "/api/v1/me/advocacy", apiRoute, samtal.PermUseAccount, s.apiMyAdvocacy},
+		{"POST", "/api/v1/me/advocacy", apiRoute, samtal.PermUseAccount, s.apiAnswerAdvocacy},
+		{"GET", "/api/v1/briefings", apiRoute, samtal.PermViewPeople, s.apiBriefings},
+		{"POST", "/api/v1/briefings", apiRoute, samtal.PermEditPeople, s.apiCreateBriefing},
+		{"GET", "/api/v1/briefings/{id}", apiRoute, samtal.PermViewPeople, s.apiBriefing},
+		{"PATCH", "/api/v1/briefings/{id}", apiRoute, samtal.PermEditPeople, s.apiUpdateBriefing},
+		{"POST", "/api/v1/briefings/{id}/send", apiRoute, samtal.PermEditPeople, s.apiSendBriefing},
+		{"GET", "/api/v1/briefings/{id}/recipients", apiRoute, samtal.PermViewPeople, s.apiBriefingRecipients},
+
+		// People: staff pages and a member's own and public profile. The
+		// service decides again what the caller may see of whom.
+		{"GET", "/admin/people", pageRoute, samtal.PermViewPeople, s.adminPeople},
+		{"GET", "/admin/people/suggestions", pageRoute, samtal.PermViewPeople, s.adminSuggestions},
+		{"POST", "/admin/people/suggestions/{id}/accept", pageRoute, samtal.PermEditPeople, s.adminSuggestionAccept},
+		{"POST", "/admin/people/suggestions/{id}/reject", pageRoute, samtal.PermEditPeople, s.adminSuggestionReject},
+		{"GET", "/admin/people/export", pageRoute, samtal.PermExportPeople, s.adminPeopleExport},
+		{"GET", "/admin/people/{id}", pageRoute, samtal.PermViewPeople, s.adminPerson},
+		{"POST", "/admin/people/{id}/notes", pageRoute, samtal.PermEditPeople, s.adminPersonNote},
+		{"POST", "/admin/people/{id}/tags", pageRoute, samtal.PermEditPeople, s.adminPersonTags},
+		{"POST", "/admin/people/{id}/identities", pageRoute, samtal.PermEditPeople, s.adminPersonIdentity},
+		{"POST", "/admin/people/{id}/identities/{iid}/remove", pageRoute, samtal.PermEditPeople, s.adminPersonIdentityRemove},
+		{"POST", "/admin/people/{id}/merge", pageRoute, samtal.PermEditPeople, s.adminPersonMerge},
+		{"GET", "/people/{id}", pageRoute, samtal.PermUseAccount, s.publicProfile},
+		{"GET", "/me/profile", pageRoute, samtal.PermUseAccount, s.myProfile},
+		{"POST", "/me/profile/identities", pageRoute, samtal.PermUseAccount, s.myProfileIdentity},
+		{"GET", "/api/v1/persons", apiRoute, samtal.PermViewPeople, s.apiPersons},
+		{"POST", "/api/v1/persons", apiRoute, samtal.PermEditPeople, s.apiCreatePerson},
+		{"GET", "/api/v1/persons/export", apiRoute, samtal.PermExportPeople, s.apiPeopleExport},
+		{"GET", "/api/v1/persons/{id}", apiRoute, samtal.PermUseAccount, s.apiPerson},
+		{"PATCH", "/api/v1/persons/{id}", apiRoute, samtal.PermEditPeople, s.apiUpdatePerson},
+		{"GET", "/api/v1/persons/{id}/timeline", apiRoute, samtal.PermUseAccount, s.apiPersonTimeline},
+		{"GET", "/api/v1/persons/{id}/identities", apiRoute, samtal.PermUseAccount, s.apiPersonIdentities},
+		{"POST", "/api/v1/persons/{id}/identities", apiRoute, samtal.PermUseAccount, s.apiAddIdentity},
+		{"DELETE", "/api/v1/persons/{id}/identities/{iid}", apiRoute, samtal.PermEditPeople, s.apiRemoveIdentity},
+		{"GET", "/api/v1/persons/{id}/notes", apiRoute, samtal.PermViewPeople, s.apiPersonNotes},
+		{"POST", "/api/v1/persons/{id}/notes", apiRoute, samtal.PermEditPeople, s.apiCreatePersonNote},
+		{"POST", "/api/v1/persons/{id}/merge", apiRoute, samtal.PermEditPeople, s.apiMergePerson},
+		{"GET", "/api/v1/merge-suggestions", apiRoute, samtal.PermViewPeople, s.apiSuggestions},
+		{"POST", "/api/v1/merge-suggestions/{id}/accept", apiRoute, samtal.PermEditPeople, s.apiAcceptSuggestion},
+		{"POST", "/api/v1/merge-suggestions/{id}/reject", apiRoute, samtal.PermEditPeople, s.apiRejectSuggestion},
+
+		// A person's archive and erasure: members their own (the service
+		// answers 404 for anyone else), admins anyone's for a request.
+		{"POST", "/settings/export", pageRoute, samtal.PermUseAccount, s.settingsExport},
+		{"POST", "/settings/erase", pageRoute, samtal.PermUseAccount, s.settingsErase},
+		{"GET", "/admin/people/{id}/privacy", pageRoute, samtal.PermErasePeople, s.personPrivacyPage},
+		{"POST", "/admin/people/{id}/export", pageRoute, samtal.PermErasePeople, s.personExport},
+		{"POST", "/admin/people/{id}/erase", pageRoute, samtal.PermErasePeople, s.personErase},
+		{"POST", "/api/v1/persons/{id}/export", apiRoute, samtal.PermUseAccount, s.apiPersonExport},
+		{"POST", "/api/v1/persons/{id}/erase", apiRoute, samtal.PermUseAccount, s.apiPersonErase},
+
+		// Consent per purpose: members read and change their own (the
+		// service answers 404 for anyone else's), staff who read people read
+		// anyone's, staff who edit people record consent gathered elsewhere;
+		// admins publish the texts.
+		{"GET", "/api/v1/persons/{id}/consents", apiRoute, samtal.PermUseAccount, s.apiConsents},
+		{"POST", "/api/v1/persons/{id}/consents", apiRoute, samtal.PermUseAccount, s.apiRecordConsent},
+		{"POST", "/settings/consents", pageRoute, samtal.PermUseAccount, s.settingsConsents},
+		{"GET", "/admin/consent-texts", pageRoute, samtal.PermPublishConsentTexts, s.adminConsentTexts},
+		{"POST", "/admin/consent-texts", pageRoute, samtal.PermPublishConsentTexts, s.adminConsentTextPublish},
 	}
 }

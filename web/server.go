@@ -16,13 +16,17 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/samtal-dev/samtal/account"
+	"github.com/samtal-dev/samtal/advocate"
 	"github.com/samtal-dev/samtal/audit"
 	"github.com/samtal-dev/samtal/campaign"
+	"github.com/samtal-dev/samtal/consent"
 	"github.com/samtal-dev/samtal/i18n"
 	"github.com/samtal-dev/samtal/idea"
 	"github.com/samtal-dev/samtal/moderation"
 	"github.com/samtal-dev/samtal/notify"
 	"github.com/samtal-dev/samtal/outbox"
+	"github.com/samtal-dev/samtal/person"
+	"github.com/samtal-dev/samtal/privacy"
 	"github.com/samtal-dev/samtal/search"
 	"github.com/samtal-dev/samtal/upload"
 )
@@ -64,6 +68,22 @@ type Config struct {
 	Notify *notify.Service
 	// Search finds ideas and comments.
 	Search *search.Service
+
+	// People holds persons: profiles, notes, tags, merges, suggestions and
+	// the timeline. Resolver creates the persons staff add (Candidates: the
+	// same store).
+	People   *person.Service
+	Resolver *person.Resolver
+
+	// Privacy gives people their archive and erases them.
+	Privacy *privacy.Service
+
+	// Consents keeps consent per purpose and the texts people saw.
+	Consents *consent.Service
+
+	// Advocates scores engagement, keeps the advocate group and sends
+	// briefings.
+	Advocates *advocate.Service
 }
 
 // Server serves samtal's pages and API.

@@ -26,7 +26,7 @@ func bodyLimit(rt route) int64 {
 		return upload.MaxBytes + 64<<10 // the image and a multipart envelope
 	case "POST /campaigns/{slug}/ideas":
 		return idea.MaxImages*upload.MaxBytes + maxBody
-	case "POST /admin/campaigns", "POST /admin/campaigns/{id}":
+	case "POST /admin/campaigns", "POST /admin/campaigns/{id}", "POST /admin/briefings", "POST /admin/briefings/{id}":
 		return upload.MaxBytes + maxBody
 	}
 	return maxBody

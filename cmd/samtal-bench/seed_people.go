@@ -254,7 +254,7 @@ func measureMerges(ctx context.Context, fx *fixture) (merge, unmerge timing, err
 		var out struct {
 			MergeID string `json:"merge_id"`
 		}
-		if err := fx.adminPost(ctx, "/api/v1/persons/"+strconv.FormatInt(p.A, 10)+"/merge", map[string]any{"into": p.B}, &out); err != nil {
+		if err := fx.adminPost(ctx, "/api/v1/persons/"+strconv.FormatInt(p.A, 10)+"/merge", map[string]any{"into": strconv.FormatInt(p.B, 10)}, &out); err != nil {
 			return merge, unmerge, fmt.Errorf("merge: %w", err)
 		}
 		md = append(md, time.Since(start))

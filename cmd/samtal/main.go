@@ -25,8 +25,10 @@ import (
 
 	"github.com/samtal-dev/samtal"
 	"github.com/samtal-dev/samtal/account"
+	"github.com/samtal-dev/samtal/advocate"
 	"github.com/samtal-dev/samtal/audit"
 	"github.com/samtal-dev/samtal/campaign"
+	"github.com/samtal-dev/samtal/consent"
 	"github.com/samtal-dev/samtal/demo"
 	"github.com/samtal-dev/samtal/i18n"
 	"github.com/samtal-dev/samtal/idea"
@@ -36,6 +38,8 @@ import (
 	"github.com/samtal-dev/samtal/moderation"
 	"github.com/samtal-dev/samtal/notify"
 	"github.com/samtal-dev/samtal/outbox"
+	"github.com/samtal-dev/samtal/person"
+	"github.com/samtal-dev/samtal/privacy"
 	"github.com/samtal-dev/samtal/search"
 	"github.com/samtal-dev/samtal/sqlstore"
 	"github.com/samtal-dev/samtal/upload"
@@ -208,7 +212,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		signins, err := demo.Seed(ctx, demo.Deps{
 			Accounts: app.accounts, Campaigns: app.campaigns, Ideas: app.ideas, Persons: sqlstore.NewPersons(app.db), Uploads: app.uploads,
 			Setting: app.db.Setting, SetSetting: app.db.SetSetting,
-			Moderation: app.moderation,
+			Moderation: app.moderation, People: app.people, Resolver: app.resolver,
+			Consents: app.consents, Advocates: app.advocates,
+			Privacy: app.server.Privacy,
 		})
 		app.notify.Queue = queue
 		if err != nil {
@@ -280,6 +286,15 @@ type app struct {
 
 	// moderation takes reports and runs the moderators' queue.
 	moderation *moderation.Service
+	// consents keeps consent per purpose and the texts people saw.
+	consents *consent.Service
+	// people holds persons, their identities, merges and timelines;
+	// resolver attaches arriving identities to them.
+	people   *person.Service
+	resolver *person.Resolver
+	// advocates scores engagement, keeps the advocate group and sends
+	// briefings.
+	advocates *advocate.Service
 }
 
 // open opens and migrates the store and wires the services.
@@ -341,6 +356,19 @@ func open(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 		Mailer: a.outbox, Translator: a.catalog, BaseURL: a.baseURL,
 		TokenCacheTTL: account.DefaultTokenCacheTTL,
 	}
+	a.consents = &consent.Service{Store: sqlstore.NewConsents(db)}
+	a.accounts.Consents = a.consents
+	// A new community asks for consent from its first day: the texts samtal
+	// ships are published where no text is yet (docs/design.md, "Consent").
+	if n, err := a.consents.PublishDefaults(ctx, i18n.Languages, func(lang, purpose string) string {
+		text, _ := a.catalog.Static(lang, "consent.default."+purpose)
+		return text
+	}); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("consent texts: %w", err)
+	} else if n > 0 {
+		log.Info("published the default consent texts", "texts", n)
+	}
 	a.campaigns = &campaign.Service{Store: sqlstore.NewCampaigns(db)}
 	ideas := sqlstore.NewIdeas(db)
 	a.ideas = &idea.Service{Store: ideas, CommentStore: ideas, Campaigns: a.campaigns, Limiter: sqlstore.NewLimiter(db)}
@@ -352,11 +380,19 @@ func open(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 		Store: sqlstore.NewNotifications(db), Content: ideas, Ideas: a.ideas, Campaigns: a.campaigns,
 		Mailer: a.outbox, Translator: a.catalog, BaseURL: a.baseURL, Log: log,
 	}
+	a.notify.Consent = a.consents
 	a.ideas.Events = a.notify
 	a.uploads = &upload.Service{Store: sqlstore.NewUploads(db), Limiter: sqlstore.NewLimiter(db)}
 	idempotency := sqlstore.NewIdempotency(db)
+	persons := sqlstore.NewPersons(db)
+	a.people = &person.Service{Store: persons}
+	a.resolver = &person.Resolver{Store: persons, Candidates: persons}
+	a.advocates = &advocate.Service{Store: sqlstore.NewAdvocates(db), Consents: a.consents, Mailer: a.outbox,
+		Translator: a.catalog, BaseURL: a.baseURL, Log: log}
 	maintenance := func(ctx context.Context, now time.Time) error {
-		return errors.Join(accounts.DeleteExpired(ctx, now), idempotency.DeleteExpired(ctx, now))
+		// Advocate scores of the persons with news since the last run.
+		_, scores := a.advocates.RunScores(ctx)
+		return errors.Join(accounts.DeleteExpired(ctx, now), idempotency.DeleteExpired(ctx, now), scores)
 	}
 	a.queue, err = jobs.New(db, jobs.Config{Outbox: a.outbox, Maintenance: maintenance, Log: log, Notify: a.notify})
 	if err != nil {
@@ -374,6 +410,11 @@ func open(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 		Notify:      a.notify,
 		Uploads:     a.uploads,
 		Search:      &search.Service{Store: sqlstore.NewSearch(db), Campaigns: a.campaigns},
+		People:      a.people,
+		Resolver:    a.resolver,
+		Privacy:     &privacy.Service{Store: sqlstore.NewPrivacy(db), Limiter: sqlstore.NewLimiter(db)},
+		Consents:    a.consents,
+		Advocates:   a.advocates,
 	})
 	if err != nil {
 		db.Close()

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -242,6 +243,35 @@ func TestDemoSeedsOnce(t *testing.T) {
 		}
 		if err != nil || !slices.Contains(kinds, want) {
 			t.Errorf("demo notifications of %s: %v %v, want a %s", email, kinds, err, want)
+		}
+	}
+	// The consent part: choices with a history, on two versions of a text,
+	// and members without any record (their mail waits for consent).
+	consents := sqlstore.NewConsents(db)
+	for email, want := range map[string]string{
+		"member@fjordhus.example":   "research_contact:true:settings:1 content_reuse:true:settings:2 idea_emails:true:settings:2 idea_emails:true:signup:1",
+		"anne.sorensen@example.dk":  "idea_emails:false:email_link:0 advocate_briefings:true:settings:1 idea_emails:true:settings:2",
+		"jonas.becker@example.de":   "content_reuse:true:paper:3 research_contact:false:settings:0 research_contact:true:settings:1 idea_emails:true:signup:1",
+		"tom.oconnor@example.co.uk": "",
+	} {
+		acc, _, err := sqlstore.NewAccounts(db).AccountByEmail(context.Background(), email)
+		if err != nil {
+			t.Fatal(err)
+		}
+		list, err := consents.Records(context.Background(), acc.PersonID, nil, 50)
+		var got []string
+		for _, r := range list {
+			v := 0
+			if r.Text != nil {
+				v = r.Text.Version
+			}
+			got = append(got, fmt.Sprintf("%s:%v:%s:%d", r.Purpose, r.Given, r.Channel, v))
+		}
+		// Other parts of the demo may record later choices: the history
+		// ends with these (newest first); Tom has no idea_emails record.
+		all := strings.Join(got, " ")
+		if err != nil || !strings.HasSuffix(all, want) || (want == "" && strings.Contains(all, "idea_emails")) {
+			t.Errorf("demo consents of %s:\n got  %s\n want … %s", email, all, want)
 		}
 	}
 	// The people part: merge suggestions with each kind of reason, one
