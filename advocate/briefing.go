@@ -2,6 +2,7 @@ package advocate
 
 import (
 	"context"
+	"errors"
 	"html/template"
 	"strconv"
 	"strings"
@@ -190,6 +191,9 @@ func (s *Service) Send(ctx context.Context, id int64) (*Briefing, error) {
 	}
 	if b.State != Draft {
 		return nil, errSent
+	}
+	if s.Mailer == nil {
+		return nil, errors.New("advocate: no mailer to send briefings with")
 	}
 	to, err := s.addressees(ctx)
 	if err != nil {

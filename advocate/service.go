@@ -42,8 +42,10 @@ type Translator interface {
 
 // Service holds the rules of advocates and briefings.
 type Service struct {
-	Store      Store
-	Consents   Consents
+	Store    Store
+	Consents Consents
+	// Mailer is required to send briefings; without one, invitations are
+	// not mailed (the person finds theirs on /briefings).
 	Mailer     Mailer
 	Translator Translator
 	// BaseURL is where people reach samtal; links in mails start with it.
@@ -60,8 +62,7 @@ func (s *Service) now() time.Time {
 }
 
 var (
-	errNotFound  = &samtal.Error{Code: samtal.ENOTFOUND, Message: "error.not_found"}
-	errForbidden = &samtal.Error{Code: samtal.EFORBIDDEN, Message: "error.forbidden"}
+	errNotFound = &samtal.Error{Code: samtal.ENOTFOUND, Message: "error.not_found"}
 )
 
 // Limits of lists.
@@ -111,6 +112,9 @@ func (s *Service) RunScores(ctx context.Context) (int, error) {
 		}
 		n += len(ids)
 		if time.Since(start) > RunBudget {
+			if s.Log != nil {
+				s.Log.Info("advocate scores: the run's budget is spent; the rest waits for the next run", "scored", n)
+			}
 			return n, nil
 		}
 	}
@@ -331,12 +335,17 @@ func (s *Service) Invite(ctx context.Context, personID int64) (*Member, error) {
 	t := func(id string, data map[string]any) string { return s.Translator.T(lang, id, data) }
 	msg := mail.Message{To: p.Email, Subject: t("mail.advocate_invite.subject", nil),
 		Text: t("mail.advocate_invite.body", map[string]any{"Name": p.Name, "Link": s.BaseURL + "/briefings"})}
-	invitation := s.Mailer.NewMail(msg, now)
+	var invitation *outbox.Mail
+	if s.Mailer != nil && p.Email != "" {
+		invitation = s.Mailer.NewMail(msg, now)
+	}
 	e := audit.New(ctx, "advocate.invite", "person", personID, memberAudit(prev, nil), map[string]any{"state": StateInvited})
 	if err := s.Store.Invite(ctx, m, prev, invitation, e); err != nil {
 		return nil, err
 	}
-	s.Mailer.Stored(ctx, []*outbox.Mail{invitation})
+	if invitation != nil {
+		s.Mailer.Stored(ctx, []*outbox.Mail{invitation})
+	}
 	return m, nil
 }
 

@@ -75,6 +75,13 @@ func (s *Service) Timeline(ctx context.Context, id int64, scope CampaignScope, f
 	if f.Limit <= 0 || f.Limit > 100 {
 		f.Limit = 30
 	}
+	// Each shape of filter is a statement the store keeps prepared.
+	if len(f.Channels) > 10 {
+		return nil, samtal.FieldError("channel", "error.too_many_channels")
+	}
+	if len(f.Kinds) > 20 {
+		return nil, samtal.FieldError("kind", "error.too_many_kinds")
+	}
 	f.Scope = campaign.AllCampaigns()
 	if !a.Can(PermView) {
 		f.Scope = scope.Scope(ctx)

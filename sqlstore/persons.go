@@ -194,8 +194,8 @@ func (s *Persons) Stats(ctx context.Context, personID int64) (person.Stats, erro
 		(SELECT COUNT(*) FROM ideas WHERE author_person_id = $1 AND deleted_at IS NULL),
 		(SELECT COUNT(*) FROM votes WHERE person_id = $1),
 		(SELECT COUNT(*) FROM comments WHERE author_person_id = $1 AND deleted_at IS NULL),
-		(SELECT MAX(created_at) FROM ideas WHERE author_person_id = $1),
-		(SELECT MAX(created_at) FROM comments WHERE author_person_id = $1),
+		(SELECT MAX(created_at) FROM ideas WHERE author_person_id = $1 AND deleted_at IS NULL),
+		(SELECT MAX(created_at) FROM comments WHERE author_person_id = $1 AND deleted_at IS NULL),
 		(SELECT MAX(created_at) FROM votes WHERE person_id = $1)`, personID)
 	if err != nil {
 		return st, err

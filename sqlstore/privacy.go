@@ -858,6 +858,17 @@ func addressKeyOf(ip string) string {
 // Their ideas, comments and votes stay: threads read on, counts stay exact.
 func (er *eraser) belongings() error {
 	in, args := er.in(er.persons, 0)
+	// Texts samtal never showed, recorded from elsewhere for this person's
+	// consents ("Signed, …"), go with the records once nothing else points
+	// at them; published texts are everyone's and stay.
+	rows, err := er.tx.QueryContext(er.ctx, `SELECT DISTINCT text_id FROM consents WHERE text_id IS NOT NULL AND person_id IN `+in, args...)
+	if err != nil {
+		return fmt.Errorf("erase: consent texts: %w", err)
+	}
+	texts, err := scanIDs(rows)
+	if err != nil {
+		return err
+	}
 	for _, q := range []string{
 		`UPDATE ideas SET identity_id = NULL WHERE author_person_id IN ` + in,
 		`UPDATE comments SET identity_id = NULL WHERE author_person_id IN ` + in,
@@ -884,6 +895,13 @@ func (er *eraser) belongings() error {
 		`UPDATE reports SET text = '' WHERE reporter_person_id IN ` + in,
 	} {
 		if err := er.exec(q, args...); err != nil {
+			return err
+		}
+	}
+	for _, id := range texts {
+		if err := er.exec(`DELETE FROM consent_texts WHERE id = $1 AND published_at IS NULL
+			AND NOT EXISTS (SELECT 1 FROM consents WHERE text_id = $1)
+			AND NOT EXISTS (SELECT 1 FROM consent_offers WHERE text_id = $1)`, id); err != nil {
 			return err
 		}
 	}
@@ -1388,7 +1406,7 @@ var erasureTables = map[string]string{
 	"comment_edits":       "earlier versions of the person's comments deleted",
 	"comments":            "kept, so that threads read on; the author shows as a former member; identity link cleared",
 	"consent_offers":      "deleted before the account",
-	"consent_texts":       "kept: texts shown to everyone, no one's data",
+	"consent_texts":       "published texts kept (shown to everyone); texts recorded from elsewhere only for the person's records deleted",
 	"consents":            "the person's records deleted",
 	"goose_db_version":    "no personal data",
 	"idea_follows":        "the person's choices deleted",

@@ -71,7 +71,9 @@ var timelineSources = []timelineSource{
 
 // Timeline implements person.Store: every source's newest events after the
 // cursor, each by its own index and limit, merged by one UNION ALL in the
-// database.
+// database. The statement is prepared once per shape (which kinds, how many
+// channels, a cursor or not, the scope): parsing the union cost more than
+// running it.
 func (s *Persons) Timeline(ctx context.Context, personID int64, f person.TimelineFilter) ([]person.Event, error) {
 	var w filter
 	w.arg(personID)
@@ -116,7 +118,7 @@ func (s *Persons) Timeline(ctx context.Context, personID int64, f person.Timelin
 		return nil, nil
 	}
 	q := strings.Join(parts, " UNION ALL ") + ` ORDER BY 2 DESC, 1 DESC, 3 DESC LIMIT ` + strconv.Itoa(f.Limit)
-	rows, err := s.db.readOnce(ctx, q, w.args...)
+	rows, err := s.db.readRows(ctx, q, w.args...)
 	if err != nil {
 		return nil, fmt.Errorf("timeline: %w", err)
 	}

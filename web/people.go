@@ -384,6 +384,16 @@ func (v *view) SuggestionList(items []person.Suggestion) suggestionList {
 	return suggestionList{V: v, Items: items}
 }
 
+// EventExcerpt is an event's short text; a word from a fixed set (the
+// kind of an identity, a kind's state like "given") is shown in the
+// reader's language when the catalog has it ("timeline.KIND.WORD").
+func (v *view) EventExcerpt(e person.Event) string {
+	if e.Kind == "identity" {
+		return v.Label("identity.kind.", e.Excerpt)
+	}
+	return v.Label("timeline."+e.Kind+".", e.Excerpt)
+}
+
 // EventLink is the page a timeline event is about, or "".
 func (v *view) EventLink(e person.Event) string { return eventLink(&e) }
 

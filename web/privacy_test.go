@@ -58,10 +58,11 @@ const (
 	zedAgent    = "QuillBrowser/9.1"
 	zedToken    = "quilltoken"
 	zedOutsider = "Quill F. from the shop"
+	zedPaper    = "Z. Quillfeather-Paper"
 )
 
 var zedValues = []string{zedEmail, zedName, "Zephyrine", "Quillfeather", zedHandle, zedReview, zedMastodon,
-	zedLocation, zedNote, zedTag, zedReport, zedAgent, zedToken, zedOutsider}
+	zedLocation, zedNote, zedTag, zedReport, zedAgent, zedToken, zedOutsider, zedPaper}
 
 // TestErasureLeavesNothing is the proof: a member with distinctive values
 // everywhere samtal keeps something (account, identities of three kinds, a
@@ -107,6 +108,9 @@ func TestErasureLeavesNothing(t *testing.T) {
 			}
 			res := h.apiBytes("/api/v1/uploads", zedTok, testJPEG(t, 40, 30))
 			wantStatus(t, "upload", res, http.StatusCreated)
+			// Staff record a consent Zed signed on paper, with its text.
+			wantStatus(t, "paper consent", h.apiJSON("POST", "/api/v1/persons/"+zid+"/consents", admin,
+				`{"purpose":"research_contact","given":true,"channel":"paper","text":"You may call me about research. Signed, `+zedPaper+`"}`), http.StatusCreated)
 			uploadURL := between(res.body, `"url":"`, `"`)
 			wantStatus(t, "the upload", h.client().get(uploadURL), http.StatusOK)
 

@@ -128,7 +128,7 @@ func TestBrowserPeopleJourney(t *testing.T) {
 	if dir == "" {
 		dir = t.TempDir()
 	}
-	file := filepath.Join(dir, "browser-people-merged-profile-da-phone.png")
+	file := filepath.Join(dir, "browser-people-merged-profile-da-phone.jpg")
 	if err := os.WriteFile(file, shot, 0o644); err != nil {
 		t.Fatalf("%s: screenshot: %v", step, err)
 	}

@@ -34,8 +34,8 @@ ALTER TABLE votes ADD COLUMN identity_id BIGINT;
 UPDATE ideas SET identity_id = a.identity_id FROM accounts a WHERE a.person_id = ideas.author_person_id;
 UPDATE comments SET identity_id = a.identity_id FROM accounts a WHERE a.person_id = comments.author_person_id;
 UPDATE votes SET identity_id = a.identity_id FROM accounts a WHERE a.person_id = votes.person_id;
-CREATE INDEX ideas_author_time ON ideas(author_person_id, created_at);
-CREATE INDEX comments_author_time ON comments(author_person_id, created_at);
+CREATE INDEX ideas_author_time ON ideas(author_person_id, created_at) WHERE deleted_at IS NULL;
+CREATE INDEX comments_author_time ON comments(author_person_id, created_at) WHERE deleted_at IS NULL;
 
 CREATE TABLE person_tags (
     person_id BIGINT NOT NULL REFERENCES persons(id),

@@ -57,9 +57,9 @@ ALTER TABLE votes ADD COLUMN identity_id INTEGER;
 UPDATE ideas SET identity_id = (SELECT identity_id FROM accounts WHERE person_id = ideas.author_person_id);
 UPDATE comments SET identity_id = (SELECT identity_id FROM accounts WHERE person_id = comments.author_person_id);
 UPDATE votes SET identity_id = (SELECT identity_id FROM accounts WHERE person_id = votes.person_id);
--- the timeline reads a person's ideas and comments newest first
-CREATE INDEX ideas_author_time ON ideas(author_person_id, created_at);
-CREATE INDEX comments_author_time ON comments(author_person_id, created_at);
+-- the timeline and the figures read a person's ideas and comments newest first, and count them, from these alone
+CREATE INDEX ideas_author_time ON ideas(author_person_id, created_at) WHERE deleted_at IS NULL;
+CREATE INDEX comments_author_time ON comments(author_person_id, created_at) WHERE deleted_at IS NULL;
 
 CREATE TABLE person_tags (
     person_id INTEGER NOT NULL REFERENCES persons(id),
