@@ -38,7 +38,7 @@ func (r *Resolver) Create(ctx context.Context, in NewPerson) (*Person, error) {
 		return nil, samtal.FieldError("name", "error.name_required")
 	}
 	if p.Locale != "" && !validLanguage(p.Locale) {
-		return nil, samtal.FieldError("locale", "error.locale_invalid")
+		return nil, samtal.FieldError("locale", "error.person_language_invalid")
 	}
 	if utf8.RuneCountInString(p.Location) > MaxLocationLen {
 		return nil, samtal.FieldError("location", "error.too_long")

@@ -210,7 +210,7 @@ func (s *Service) Update(ctx context.Context, id int64, patch Patch) (*Person, e
 	if patch.Locale != nil {
 		p.Locale = strings.TrimSpace(*patch.Locale)
 		if p.Locale != "" && !validLanguage(p.Locale) {
-			return nil, samtal.FieldError("locale", "error.locale_invalid")
+			return nil, samtal.FieldError("locale", "error.person_language_invalid")
 		}
 	}
 	if patch.Location != nil {
@@ -460,7 +460,7 @@ func cleanLanguages(in []string) ([]string, error) {
 			continue
 		}
 		if !validLanguage(l) {
-			return nil, samtal.FieldError("languages", "error.language_invalid")
+			return nil, samtal.FieldError("languages", "error.person_language_invalid")
 		}
 		out = append(out, l)
 	}

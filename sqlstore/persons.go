@@ -152,6 +152,16 @@ func (s *Persons) tags(ctx context.Context, id int64) ([]string, error) {
 // UpdatePerson implements person.Store.
 func (s *Persons) UpdatePerson(ctx context.Context, p *person.Person, e audit.Entry) error {
 	return s.db.tx(ctx, func(tx *sql.Tx) error {
+		if p.Avatar != "" {
+			// An avatar is an image uploaded to samtal, named by its key.
+			var ok bool
+			if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM uploads WHERE key = $1)`, p.Avatar).Scan(&ok); err != nil {
+				return err
+			}
+			if !ok {
+				return samtal.FieldError("avatar", "error.avatar_unknown")
+			}
+		}
 		res, err := tx.ExecContext(ctx,
 			`UPDATE persons SET name = $1, name_lower = $2, name_key = $3, locale = $4, location = $5, languages = $6,
 			 avatar = $7, bot = $8, updated_at = $9 WHERE id = $10 AND merged_into IS NULL AND erased_at IS NULL`,

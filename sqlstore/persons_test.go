@@ -547,6 +547,14 @@ func TestPeopleListFilters(t *testing.T) {
 				t.Errorf("%s: %v, want %v", name, got, tt.want)
 			}
 		}
+		// An avatar must be an upload; a refusal changes nothing.
+		bad, name := "no-such-upload", "Renamed"
+		if _, err := w.people.Update(w.staff, outsider, person.Patch{Name: &name, Avatar: &bad}); samtal.ErrorCode(err) != samtal.EINVALID {
+			t.Errorf("unknown avatar: %v", err)
+		}
+		if p, _ := w.persons.PersonByID(ctx, outsider); p.Name != "Øster Jensen" || p.Avatar != "" {
+			t.Errorf("a refused update changed %+v", p)
+		}
 		if _, err := w.people.List(w.staff, person.ListFilter{Role: "king"}); samtal.ErrorCode(err) != samtal.EINVALID {
 			t.Errorf("bad role: %v", err)
 		}

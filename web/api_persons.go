@@ -127,10 +127,11 @@ func toAPIProfile(prof *person.Profile) apiPerson {
 }
 
 func (s *Server) apiPersons(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	f := person.ListFilter{Q: q.Get("q"), Tag: q.Get("tag"), Role: q.Get("role"), Language: strings.ToLower(strings.TrimSpace(q.Get("language"))),
-		Bots: q.Get("bots") == "true"}
-	var err error
+	f, err := peopleFilter(r.URL.Query())
+	if err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
 	var cursor string
 	if f.Limit, cursor, err = apiPage(r); err != nil {
 		s.apiFail(w, r, err)
@@ -141,10 +142,6 @@ func (s *Server) apiPersons(w http.ResponseWriter, r *http.Request) {
 			s.apiFail(w, r, samtal.FieldError("cursor", "error.cursor_invalid"))
 			return
 		}
-	}
-	if f.ActiveFor, err = activeDays(q.Get("active")); err != nil {
-		s.apiFail(w, r, err)
-		return
 	}
 	list, err := s.People.List(r.Context(), f)
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/samtal-dev/samtal"
+	"github.com/samtal-dev/samtal/consent"
 	"github.com/samtal-dev/samtal/person"
 )
 
@@ -31,34 +32,44 @@ var memberIdentityKinds = []string{person.KindHandle, person.KindURL, person.Kin
 
 func (s *Server) adminPeople(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	f := person.ListFilter{Q: q.Get("q"), Tag: q.Get("tag"), Role: q.Get("role"), Language: strings.ToLower(strings.TrimSpace(q.Get("language"))),
-		Bots: q.Get("bots") == "1", Limit: peoplePerPage}
-	f.AfterID, _ = strconv.ParseInt(q.Get("after"), 10, 64)
-	var err error
-	if f.ActiveFor, err = activeDays(q.Get("active")); err != nil {
+	f, err := peopleFilter(q)
+	if err != nil {
 		s.pageFail(w, r, err)
 		return
 	}
+	f.Limit = peoplePerPage
+	f.AfterID, _ = strconv.ParseInt(q.Get("after"), 10, 64)
 	list, err := s.People.List(r.Context(), f)
 	if err != nil {
 		s.pageFail(w, r, err)
 		return
 	}
 	v := s.view(r, "people.title")
-	for _, k := range []string{"q", "tag", "role", "language", "active", "bots"} {
+	for _, k := range peopleFilterKeys {
 		v.Form[k] = q.Get(k)
 	}
 	more := ""
 	if next := nextCursor(list, f.Limit, func(p *person.Person) int64 { return p.ID }); next != "" {
 		mq := url.Values{"after": {next}}
-		for _, k := range []string{"q", "tag", "role", "language", "active", "bots"} {
+		for _, k := range peopleFilterKeys {
 			if x := q.Get(k); x != "" {
 				mq.Set(k, x)
 			}
 		}
 		more = "/admin/people?" + mq.Encode()
 	}
-	v.Data = map[string]any{"People": list, "Roles": samtal.Roles, "More": more, "ActiveDays": []int{7, 30, 90, 365}}
+	export := ""
+	if samtal.ActorFrom(r.Context()).Can(samtal.PermExportPeople) {
+		eq := url.Values{}
+		for _, k := range peopleFilterKeys {
+			if x := q.Get(k); x != "" {
+				eq.Set(k, x)
+			}
+		}
+		export = "/admin/people/export?" + eq.Encode()
+	}
+	v.Data = map[string]any{"People": list, "Roles": samtal.Roles, "More": more, "ActiveDays": []int{7, 30, 90, 365},
+		"Purposes": consent.Purposes, "ExportURL": export}
 	s.render(w, r, http.StatusOK, "admin_people", v)
 }
 
@@ -79,6 +90,8 @@ type personPage struct {
 	TagsText      string
 	// MergedBy is the merge that took this person away, if it stands.
 	MergedBy *person.MergeRecord
+	// Consents is the current consent per purpose (the newest record).
+	Consents []consent.Status
 }
 
 // personView reads everything the staff profile of person id shows: a
@@ -125,6 +138,11 @@ func (s *Server) personView(r *http.Request, id int64) (*view, error) {
 	}
 	if d.Suggestions, err = s.People.Suggestions(ctx, person.SuggestionFilter{PersonID: id, Limit: 20}); err != nil {
 		return nil, err
+	}
+	if s.Consents != nil {
+		if d.Consents, err = s.Consents.Current(ctx, id); err != nil {
+			return nil, err
+		}
 	}
 	v := s.view(r, "people.profile")
 	v.Data = d
@@ -392,6 +410,15 @@ func (v *view) EventExcerpt(e person.Event) string {
 		return v.Label("identity.kind.", e.Excerpt)
 	}
 	return v.Label("timeline."+e.Kind+".", e.Excerpt)
+}
+
+// EventTitle is what an event is about: a consent's purpose in the
+// reader's language, otherwise the title as stored (an idea's, a briefing's).
+func (v *view) EventTitle(e person.Event) string {
+	if e.Kind == "consent" {
+		return v.Label("consent.purpose.", e.Title)
+	}
+	return e.Title
 }
 
 // EventLink is the page a timeline event is about, or "".

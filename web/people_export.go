@@ -12,6 +12,9 @@ import (
 	"github.com/samtal-dev/samtal/person"
 )
 
+// peopleFilterKeys are the query parameters of a people list's filters.
+var peopleFilterKeys = []string{"q", "tag", "role", "language", "consent", "active", "min_score", "bots"}
+
 // peopleFilter reads the filters of a people list, a page's or the API's:
 // q, tag, role, language, consent (a purpose with current consent), active
 // (within so many days), min_score (advocate score) and bots.

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"encoding/csv"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -85,10 +86,31 @@ func TestPeopleExportCSV(t *testing.T) {
 			if rows, _ := csv.NewReader(strings.NewReader(res.body)).ReadAll(); len(rows) != 2 || rows[1][1] != `Jonas, "Wohnblog" Becker` {
 				t.Errorf("tag filter: %q", rows)
 			}
+			// The list page offers the export to those who may take it.
+			agent := h.client()
+			agent.signIn("agent@example.org")
+			if page := agent.get("/admin/people?tag=presse"); page.StatusCode != 200 || strings.Contains(page.body, "/admin/people/export") {
+				t.Errorf("agent's list offers an export: %d", page.StatusCode)
+			}
+			if page := agent.get("/admin/people/export"); page.StatusCode != 403 {
+				t.Errorf("agent's export page: %d", page.StatusCode)
+			}
 			c := h.client()
 			c.signIn("admin@example.org")
+			if page := c.get("/admin/people?tag=presse&consent=research_contact"); page.StatusCode != 200 ||
+				!strings.Contains(page.body, `/admin/people/export?consent=research_contact&amp;tag=presse`) || strings.Contains(page.body, "Becker") {
+				t.Errorf("admin's list with a consent filter: %d %.300s", page.StatusCode, page.body)
+			}
+			if page := c.get("/admin/people?min_score=x"); page.StatusCode != 422 {
+				t.Errorf("bad min_score: %d", page.StatusCode)
+			}
 			if page := c.get("/admin/people/export?role=none"); page.StatusCode != 200 || strings.Count(page.body, "\n") != 3 {
 				t.Errorf("page export of persons without an account: %d\n%s", page.StatusCode, page.body)
+			}
+			// The staff profile shows the current consent per purpose.
+			if page := c.get(fmt.Sprintf("/admin/people/%d", press)); !strings.Contains(page.body, `id="consents"`) ||
+				!strings.Contains(page.body, "Briefings for advocates") || !strings.Contains(page.body, "never asked") {
+				t.Errorf("profile without its consents: %.500s", page.body)
 			}
 			entries, err := sqlstore.NewAudit(h.db).ListAudit(context.Background(), audit.Filter{Action: "person.export_list", Limit: 10})
 			if err != nil || len(entries) != 3 || !strings.Contains(entries[2].After, `"rows":6`) {
