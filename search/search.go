@@ -18,13 +18,17 @@ import (
 	"github.com/samtal-dev/samtal/campaign"
 )
 
-// The kinds of result. Mentions and persons come with their issues.
+// The kinds of result. Mentions come with listening.
 const (
 	KindIdea    = "idea"
 	KindComment = "comment"
+	// KindPerson finds people by a word of their name, for staff who read
+	// people; it is searched only when asked for.
+	KindPerson = "person"
 )
 
-// Kinds lists the kinds search knows, in the order they are searched.
+// Kinds lists the kinds a search without a kind looks in, in the order
+// they are searched.
 var Kinds = []string{KindIdea, KindComment}
 
 // Hit is one result.
@@ -64,6 +68,9 @@ type StoreQuery struct {
 type Store interface {
 	SearchIdeas(ctx context.Context, q StoreQuery) ([]Hit, error)
 	SearchComments(ctx context.Context, q StoreQuery) ([]Hit, error)
+	// SearchPersons finds persons not merged away, erased or flagged as
+	// bots by their name; Scope does not apply.
+	SearchPersons(ctx context.Context, q StoreQuery) ([]Hit, error)
 }
 
 // Campaigns says which campaigns the actor may see.
@@ -106,8 +113,14 @@ func (s *Service) Search(ctx context.Context, in Input) (*Results, error) {
 		if k == "" {
 			continue
 		}
-		if k != KindIdea && k != KindComment {
+		if k != KindIdea && k != KindComment && k != KindPerson {
 			return nil, samtal.FieldError("kind", "error.search_kind_invalid")
+		}
+		if k == KindPerson {
+			// Who the organisation knows is for staff who read people.
+			if err := samtal.ActorFrom(ctx).Require(samtal.PermViewPeople); err != nil {
+				return nil, err
+			}
 		}
 		kinds[k] = true
 	}
@@ -141,23 +154,20 @@ func (s *Service) Search(ctx context.Context, in Input) (*Results, error) {
 	if len(kinds) == 1 {
 		// One kind: the store skips the pages before.
 		q.Offset = offset
-		find := s.Store.SearchIdeas
-		if kinds[KindComment] {
-			find = s.Store.SearchComments
-		}
-		if hits, err = find(ctx, q); err != nil {
-			return nil, err
+		for k := range kinds { // the one kind
+			if hits, err = s.find(k)(ctx, q); err != nil {
+				return nil, err
+			}
 		}
 	} else {
 		// Several: the best offset+limit of the merged list are among the
 		// best offset+limit of each.
 		q.Limit = offset + limit + 1
-		for _, k := range Kinds {
-			find := s.Store.SearchIdeas
-			if k == KindComment {
-				find = s.Store.SearchComments
+		for _, k := range append(Kinds, KindPerson) {
+			if !kinds[k] {
+				continue
 			}
-			h, err := find(ctx, q)
+			h, err := s.find(k)(ctx, q)
 			if err != nil {
 				return nil, err
 			}
@@ -178,6 +188,17 @@ func (s *Service) Search(ctx context.Context, in Input) (*Results, error) {
 	}
 	res.Hits = hits
 	return res, nil
+}
+
+// find is the store's search for a kind.
+func (s *Service) find(kind string) func(context.Context, StoreQuery) ([]Hit, error) {
+	switch kind {
+	case KindComment:
+		return s.Store.SearchComments
+	case KindPerson:
+		return s.Store.SearchPersons
+	}
+	return s.Store.SearchIdeas
 }
 
 // sortHits orders hits best first; ties by kind, then newest first, so

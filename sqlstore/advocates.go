@@ -625,16 +625,13 @@ func (s *Advocates) Recipients(ctx context.Context, briefingID, afterID int64, l
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []advocate.Recipient
-	for rows.Next() {
-		r, err := scanRecipient(rows)
+	return collect(rows, func(rs *sql.Rows) (advocate.Recipient, error) {
+		r, err := scanRecipient(rs)
 		if err != nil {
-			return nil, err
+			return advocate.Recipient{}, err
 		}
-		out = append(out, *r)
-	}
-	return out, rows.Err()
+		return *r, nil
+	})
 }
 
 // Recipient implements advocate.Store.

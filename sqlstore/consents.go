@@ -265,16 +265,13 @@ func (s *Consents) Texts(ctx context.Context) ([]consent.Text, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []consent.Text
-	for rows.Next() {
-		t, err := scanText(rows)
+	return collect(rows, func(r *sql.Rows) (consent.Text, error) {
+		t, err := scanText(r)
 		if err != nil {
-			return nil, err
+			return consent.Text{}, err
 		}
-		out = append(out, *t)
-	}
-	return out, rows.Err()
+		return *t, nil
+	})
 }
 
 // SetOffers implements consent.Store.

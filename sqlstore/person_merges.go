@@ -330,10 +330,12 @@ func unmergeVotes(ctx context.Context, tx *sql.Tx, mergeID, back, from int64) (i
 // recountIdeas rebuilds the vote counts and trending scores of ideas whose
 // votes a person merge took off or put back.
 func (s *Persons) recountIdeas(ctx context.Context, tx *sql.Tx, ids []int64) error {
-	if len(ids) == 0 {
-		return nil
+	for start := 0; start < len(ids); start += importBatch {
+		if err := (&Ideas{db: s.db}).recount(ctx, tx, ids[start:min(start+importBatch, len(ids))], idea.Weight); err != nil {
+			return err
+		}
 	}
-	return (&Ideas{db: s.db}).recount(ctx, tx, ids, idea.Weight)
+	return nil
 }
 
 // mergeTags gives the merged-into person the union of both persons' tags and

@@ -12,6 +12,7 @@ import (
 	"github.com/samtal-dev/samtal"
 	"github.com/samtal-dev/samtal/audit"
 	"github.com/samtal-dev/samtal/person"
+	"github.com/samtal-dev/samtal/search"
 )
 
 // Persons stores persons and their identities.
@@ -137,16 +138,7 @@ func (s *Persons) tags(ctx context.Context, id int64) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var tags []string
-	for rows.Next() {
-		var t string
-		if err := rows.Scan(&t); err != nil {
-			return nil, err
-		}
-		tags = append(tags, t)
-	}
-	return tags, rows.Err()
+	return collect(rows, func(r *sql.Rows) (t string, err error) { return t, r.Scan(&t) })
 }
 
 // UpdatePerson implements person.Store.
@@ -298,29 +290,11 @@ func (s *Persons) PersonsWithNameKey(ctx context.Context, key string, personID i
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []person.Person
-	for rows.Next() {
-		var p person.Person
-		if err := rows.Scan(&p.ID, &p.Location, &p.Locale); err != nil {
-			return nil, err
-		}
-		out = append(out, p)
-	}
-	return out, rows.Err()
+	return collect(rows, func(r *sql.Rows) (p person.Person, err error) { return p, r.Scan(&p.ID, &p.Location, &p.Locale) })
 }
 
 func scanIDs(rows *sql.Rows) ([]int64, error) {
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
+	return collect(rows, func(r *sql.Rows) (id int64, err error) { return id, r.Scan(&id) })
 }
 
 // Notes implements person.Store.
@@ -331,18 +305,13 @@ func (s *Persons) Notes(ctx context.Context, personID int64) ([]person.Note, err
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []person.Note
-	for rows.Next() {
+	return collect(rows, func(r *sql.Rows) (person.Note, error) {
 		n := person.Note{PersonID: personID}
 		var at int64
-		if err := rows.Scan(&n.ID, &n.AuthorPersonID, &n.AuthorName, &n.Body, &at); err != nil {
-			return nil, err
-		}
+		err := r.Scan(&n.ID, &n.AuthorPersonID, &n.AuthorName, &n.Body, &at)
 		n.CreatedAt = fromMS(at)
-		out = append(out, n)
-	}
-	return out, rows.Err()
+		return n, err
+	})
 }
 
 // AddNote implements person.Store.
@@ -379,8 +348,15 @@ func (s *Persons) list(ctx context.Context, f person.ListFilter, after int64, or
 		w.where("p.id < %s", after)
 	}
 	if f.Q != "" {
+		// A word of the name (each word a prefix), or an identity exactly.
 		q := strings.ToLower(f.Q)
-		w.where("(p.name_lower LIKE %s ESCAPE '\\' OR p.id IN (SELECT person_id FROM identities WHERE value = %s))", likePrefix(q), q)
+		byIdentity := w.arg(q)
+		if words := search.Words(f.Q); len(words) > 0 {
+			w.where("(p.id IN ("+s.db.personMatch()+") OR p.id IN (SELECT person_id FROM identities WHERE value = "+byIdentity+"))",
+				s.db.matchExpr(words, false))
+		} else {
+			w.conds = append(w.conds, "p.id IN (SELECT person_id FROM identities WHERE value = "+byIdentity+")")
+		}
 	}
 	if f.Tag != "" {
 		w.where("EXISTS (SELECT 1 FROM person_tags t WHERE t.person_id = p.id AND t.tag = %s)", f.Tag)
@@ -411,22 +387,16 @@ func (s *Persons) list(ctx context.Context, f person.ListFilter, after int64, or
 	if err != nil {
 		return nil, fmt.Errorf("list persons: %w", err)
 	}
-	defer rows.Close()
-	var out []*person.Person
-	for rows.Next() {
-		p, err := scanPerson(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, p)
-	}
-	return out, rows.Err()
+	return collect(rows, func(r *sql.Rows) (*person.Person, error) { return scanPerson(r) })
 }
 
-// likePrefix escapes s for LIKE and adds the wildcard at the end.
-func likePrefix(s string) string {
-	s = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
-	return s + "%"
+// personMatch is a query for the ids of persons whose name matches the
+// search expression in the next placeholder (%s).
+func (db *DB) personMatch() string {
+	if db.Engine == Postgres {
+		return `SELECT id FROM persons WHERE search @@ to_tsquery('simple', %s)`
+	}
+	return `SELECT rowid FROM persons_fts WHERE persons_fts MATCH %s`
 }
 
 // Setting returns a setting's value, or "" if it is not set.

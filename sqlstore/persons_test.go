@@ -14,6 +14,7 @@ import (
 	"github.com/samtal-dev/samtal/idea"
 	"github.com/samtal-dev/samtal/internal/testdb"
 	"github.com/samtal-dev/samtal/person"
+	"github.com/samtal-dev/samtal/search"
 	"github.com/samtal-dev/samtal/sqlstore"
 )
 
@@ -539,6 +540,9 @@ func TestPeopleListFilters(t *testing.T) {
 			"language da":   {person.ListFilter{Language: "da"}, []int64{outsider, member}},
 			"language de":   {person.ListFilter{Language: "de"}, []int64{member}},
 			"name, folded":  {person.ListFilter{Q: "øster"}, []int64{outsider}},
+			"last name":     {person.ListFilter{Q: "Jensen"}, []int64{outsider}},
+			"beginnings":    {person.ListFilter{Q: "jen øs"}, []int64{outsider}},
+			"other words":   {person.ListFilter{Q: "jensen deals"}, nil},
 			"by identity":   {person.ListFilter{Q: fmt.Sprintf("p%d@example.org", 2)}, []int64{member}},
 			"consent given": {person.ListFilter{Consent: "advocate_briefings"}, []int64{outsider}},
 			"percent sign":  {person.ListFilter{Q: "%"}, nil},
@@ -577,4 +581,33 @@ func sqlFalse(db *sqlstore.DB) string {
 		return "FALSE"
 	}
 	return "0"
+}
+
+func TestSearchFindsPeopleForStaffOnly(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		w := newPeopleWorld(t, db)
+		anne := w.resolve(person.Identity{Kind: person.KindReviewName, Network: "trustpilot", Value: "Anne S.", Verified: true}, "Anne Sørensen", "da", "")
+		w.resolve(person.Identity{Kind: person.KindURL, Value: "https://lars.example.dk", Verified: true}, "Lars Nielsen", "da", "")
+		renamed := w.resolve(person.Identity{Kind: person.KindURL, Value: "https://old.example.dk", Verified: true}, "Sørine Old", "da", "")
+		name := "Mette Nyt"
+		if _, err := w.people.Update(w.staff, renamed, person.Patch{Name: &name}); err != nil {
+			t.Fatal(err)
+		}
+		svc := &search.Service{Store: sqlstore.NewSearch(db), Campaigns: w.ideas.Campaigns.(*campaign.Service)}
+		res, err := svc.Search(w.staff, search.Input{Q: "sør", Kinds: []string{search.KindPerson}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Hits) != 1 || res.Hits[0].ID != anne || res.Hits[0].Title != "Anne Sørensen" {
+			t.Errorf("staff search for people: %+v (an old name must not be found)", res.Hits)
+		}
+		member, _ := w.actor(samtal.RoleMember)
+		if _, err := svc.Search(member, search.Input{Q: "anne", Kinds: []string{search.KindPerson}}); samtal.ErrorCode(err) != samtal.EFORBIDDEN {
+			t.Errorf("member searches people: %v", err)
+		}
+		// Without a kind, search stays with ideas and comments, for staff too.
+		if res, err := svc.Search(w.staff, search.Input{Q: "anne"}); err != nil || len(res.Hits) != 0 {
+			t.Errorf("search without a kind: %+v %v", res, err)
+		}
+	})
 }

@@ -1441,9 +1441,13 @@ var erasureTables = map[string]string{
 	"votes":               "kept, so that counts stay exact; identity link cleared",
 
 	// SQLite's full-text indexes of idea and comment texts (texts that
-	// stay; names are not indexed).
+	// stay).
 	"ideas_fts": "index of kept texts", "ideas_fts_config": "index", "ideas_fts_data": "index",
 	"ideas_fts_docsize": "index", "ideas_fts_idx": "index",
 	"comments_fts": "index of kept texts", "comments_fts_config": "index", "comments_fts_data": "index",
 	"comments_fts_docsize": "index", "comments_fts_idx": "index",
+	// The index of person names: the emptied name leaves it by its trigger,
+	// and secure-delete removes the old terms at once (migration 00019).
+	"persons_fts": "index of names", "persons_fts_config": "index", "persons_fts_data": "index",
+	"persons_fts_docsize": "index", "persons_fts_idx": "index",
 }

@@ -119,6 +119,22 @@ func (s *Search) SearchComments(ctx context.Context, q search.StoreQuery) ([]sea
 		 FROM comments cm JOIN ideas i ON i.id = cm.idea_id JOIN persons p ON p.id = cm.author_person_id WHERE cm.id IN `)
 }
 
+// SearchPersons implements search.Store: the newest matching persons,
+// ranked by how well the name matches (Relevance, as a title).
+func (s *Search) SearchPersons(ctx context.Context, q search.StoreQuery) ([]search.Hit, error) {
+	var w filter
+	match := w.arg(s.db.matchExpr(q.Words, q.AnyWord))
+	from := ` FROM (SELECT rowid AS id FROM persons_fts WHERE persons_fts MATCH ` + match + `
+		ORDER BY rowid DESC LIMIT ` + strconv.Itoa(searchCandidates) + `) m JOIN persons p ON p.id = m.id`
+	if s.db.Engine == Postgres {
+		from = ` FROM (SELECT id FROM persons WHERE search @@ to_tsquery('simple', ` + match + `)
+			ORDER BY id DESC LIMIT ` + strconv.Itoa(searchCandidates) + `) m JOIN persons p ON p.id = m.id`
+	}
+	w.conds = append(w.conds, "p.merged_into IS NULL", "p.erased_at IS NULL", "NOT p.bot")
+	return s.hits(ctx, search.KindPerson, q, `SELECT p.id, p.name, '', 0`+from+w.sql(), w.args,
+		`SELECT p.id, 0, 0, p.name, '', '', '', '', 0, p.created_at FROM persons p WHERE p.id IN `)
+}
+
 // candidate is a match as it is ranked.
 type candidate struct {
 	id    int64

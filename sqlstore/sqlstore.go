@@ -392,6 +392,21 @@ func (db *DB) tx(ctx context.Context, fn func(*sql.Tx) error) error {
 	return nil
 }
 
+// collect reads every row with scan, closes rows and returns the values:
+// the loop every list read would otherwise repeat.
+func collect[T any](rows *sql.Rows, scan func(*sql.Rows) (T, error)) ([]T, error) {
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
 // values writes the VALUES rows of a bulk insert: rows tuples of cols
 // placeholders. SQLite gets plain "?": it resolves "$N" through a list it
 // searches from the start for every parameter, which made an insert of 500

@@ -70,16 +70,13 @@ func (s *Persons) Suggestions(ctx context.Context, f person.SuggestionFilter) ([
 	if err != nil {
 		return nil, fmt.Errorf("list suggestions: %w", err)
 	}
-	defer rows.Close()
-	var out []person.Suggestion
-	for rows.Next() {
-		sg, err := scanSuggestion(rows)
+	return collect(rows, func(r *sql.Rows) (person.Suggestion, error) {
+		sg, err := scanSuggestion(r)
 		if err != nil {
-			return nil, err
+			return person.Suggestion{}, err
 		}
-		out = append(out, *sg)
-	}
-	return out, rows.Err()
+		return *sg, nil
+	})
 }
 
 // SuggestionByID implements person.Store.

@@ -35,8 +35,11 @@ type searchData struct {
 
 func toSearchHit(h search.Hit) searchHit {
 	u := "/ideas/" + strconv.FormatInt(h.IdeaID, 10)
-	if h.Kind == search.KindComment {
+	switch h.Kind {
+	case search.KindComment:
 		u += "#comment-" + strconv.FormatInt(h.ID, 10)
+	case search.KindPerson:
+		u = "/admin/people/" + strconv.FormatInt(h.ID, 10)
 	}
 	return searchHit{Hit: h, URL: u,
 		TitleHTML: template.HTML(search.HTML(h.TitleParts)), Snippet: template.HTML(search.HTML(h.Snippet))}
