@@ -1,10 +1,12 @@
 package sqlstore
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -347,17 +349,6 @@ func (s *Persons) list(ctx context.Context, f person.ListFilter, after int64, or
 	case after > 0:
 		w.where("p.id < %s", after)
 	}
-	if f.Q != "" {
-		// A word of the name (each word a prefix), or an identity exactly.
-		q := strings.ToLower(f.Q)
-		byIdentity := w.arg(q)
-		if words := search.Words(f.Q); len(words) > 0 {
-			w.where("(p.id IN ("+s.db.personMatch()+") OR p.id IN (SELECT person_id FROM identities WHERE value = "+byIdentity+"))",
-				s.db.matchExpr(words, false))
-		} else {
-			w.conds = append(w.conds, "p.id IN (SELECT person_id FROM identities WHERE value = "+byIdentity+")")
-		}
-	}
 	if f.Tag != "" {
 		w.where("EXISTS (SELECT 1 FROM person_tags t WHERE t.person_id = p.id AND t.tag = %s)", f.Tag)
 	}
@@ -382,21 +373,65 @@ func (s *Persons) list(ctx context.Context, f person.ListFilter, after int64, or
 			w.where(c, args...)
 		}
 	}
-	q := `SELECT ` + personColumns + ` FROM persons p` + w.sql() + ` ORDER BY p.id ` + order + ` LIMIT ` + strconv.Itoa(f.Limit)
+	if f.Q == "" {
+		return s.listWhere(ctx, "persons p", "p.id", w, order, f.Limit)
+	}
+	// A word of the name (each word a prefix), or an identity exactly: two
+	// reads, each by its own index in the list's order, merged here. One
+	// query with "name matches OR identity is" made the engines walk every
+	// person when a word was rare.
+	byIdentity := filter{conds: slices.Clone(w.conds), args: slices.Clone(w.args)}
+	byIdentity.where("p.id IN (SELECT person_id FROM identities WHERE value = %s)", strings.ToLower(f.Q))
+	out, err := s.listWhere(ctx, "persons p", "p.id", byIdentity, order, f.Limit)
+	if err != nil {
+		return nil, err
+	}
+	if words := search.Words(f.Q); len(words) > 0 {
+		byName, from, by := filter{conds: slices.Clone(w.conds), args: slices.Clone(w.args)}, "persons p", "p.id"
+		match := byName.arg(s.db.matchExpr(words, false))
+		if s.db.Engine == Postgres {
+			byName.conds = append(byName.conds, "p.search @@ to_tsquery('simple', "+match+")")
+		} else {
+			// FTS5 hands out its matches in rowid order, newest first when
+			// asked: the list stops at the page's last one.
+			from, by = "persons_fts JOIN persons p ON p.id = persons_fts.rowid", "persons_fts.rowid"
+			byName.conds = append(byName.conds, "persons_fts MATCH "+match)
+			switch {
+			case order == "ASC":
+				byName.where("persons_fts.rowid > %s", after)
+			case after > 0:
+				byName.where("persons_fts.rowid < %s", after)
+			}
+		}
+		named, err := s.listWhere(ctx, from, by, byName, order, f.Limit)
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range named {
+			if !slices.ContainsFunc(out, func(o *person.Person) bool { return o.ID == p.ID }) {
+				out = append(out, p)
+			}
+		}
+		slices.SortFunc(out, func(a, b *person.Person) int {
+			if order == "ASC" {
+				return cmp.Compare(a.ID, b.ID)
+			}
+			return cmp.Compare(b.ID, a.ID)
+		})
+		out = out[:min(len(out), f.Limit)]
+	}
+	return out, nil
+}
+
+// listWhere reads a page of people from (persons p, maybe joined) by w, in
+// the order of the column by (p.id, or the index's rowid that equals it).
+func (s *Persons) listWhere(ctx context.Context, from, by string, w filter, order string, limit int) ([]*person.Person, error) {
+	q := `SELECT ` + personColumns + ` FROM ` + from + w.sql() + ` ORDER BY ` + by + ` ` + order + ` LIMIT ` + strconv.Itoa(limit)
 	rows, err := s.db.readRows(ctx, q, w.args...)
 	if err != nil {
 		return nil, fmt.Errorf("list persons: %w", err)
 	}
 	return collect(rows, func(r *sql.Rows) (*person.Person, error) { return scanPerson(r) })
-}
-
-// personMatch is a query for the ids of persons whose name matches the
-// search expression in the next placeholder (%s).
-func (db *DB) personMatch() string {
-	if db.Engine == Postgres {
-		return `SELECT id FROM persons WHERE search @@ to_tsquery('simple', %s)`
-	}
-	return `SELECT rowid FROM persons_fts WHERE persons_fts MATCH %s`
 }
 
 // Setting returns a setting's value, or "" if it is not set.

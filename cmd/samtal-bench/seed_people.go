@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"time"
@@ -234,6 +235,14 @@ func peopleScenarios(fx *fixture) []scenario {
 	out := []scenario{{name: "person-profile", clients: 4, want: http.StatusOK,
 		request: get("/admin/people/"+strconv.FormatInt(fx.seed.ProfilePersons[0], 10), cookie),
 		vary:    page(fx.seed.ProfilePersons)}}
+	// People lists searched by name: a common surname, a first name, a whole
+	// name, a beginning, a word nobody has, and an exact email.
+	queries := []string{"jensen", "anna", "Anna Jensen", "sør", "zzqxv", "person4711@mail.example"}
+	out = append(out, scenario{name: "person-search", clients: 4, want: http.StatusOK,
+		request: get("/api/v1/persons?q=jensen", http.Header{"Authorization": {"Bearer " + fx.seed.AdminToken}}),
+		vary: func(req *http.Request, client, n int) {
+			req.URL.RawQuery = url.Values{"q": {queries[(client+n)%len(queries)]}}.Encode()
+		}})
 	if len(heavy) > 0 {
 		out = append(out, scenario{name: "person-profile-10k", clients: 4, want: http.StatusOK,
 			request: get("/admin/people/"+strconv.FormatInt(heavy[0], 10), cookie), vary: page(heavy)})
