@@ -390,7 +390,24 @@ func (s *Persons) list(ctx context.Context, f person.ListFilter, after int64, or
 		byName, from, by := filter{conds: slices.Clone(w.conds), args: slices.Clone(w.args)}, "persons p", "p.id"
 		match := byName.arg(s.db.matchExpr(words, false))
 		if s.db.Engine == Postgres {
-			byName.conds = append(byName.conds, "p.search @@ to_tsquery('simple', "+match+")")
+			// GIN finds matches in no order. When a word is rare, take its
+			// few matches as they are: left to itself, the planner walked
+			// the primary key backwards through every person looking for
+			// them (half a second for a word nobody has). When it is common,
+			// the walk finds a page at once.
+			ids, dense, err := s.fewMatches(ctx, byName.args[len(byName.args)-1].(string))
+			if err != nil {
+				return nil, err
+			}
+			if dense {
+				byName.conds = append(byName.conds, "p.search @@ to_tsquery('simple', "+match+")")
+			} else if byName.args = byName.args[:len(byName.args)-1]; len(ids) == 0 {
+				byName.conds = append(byName.conds, "1 = 0")
+			} else {
+				in, inArgs := inList(ids, len(byName.args))
+				byName.conds = append(byName.conds, "p.id IN "+in)
+				byName.args = append(byName.args, inArgs...)
+			}
 		} else {
 			// FTS5 hands out its matches in rowid order, newest first when
 			// asked: the list stops at the page's last one.
@@ -422,6 +439,23 @@ func (s *Persons) list(ctx context.Context, f person.ListFilter, after int64, or
 	}
 	return out, nil
 }
+
+// fewMatches returns the ids of the persons whose name matches expr when
+// there are at most maxFewMatches of them, or dense when there are more.
+func (s *Persons) fewMatches(ctx context.Context, expr string) (ids []int64, dense bool, err error) {
+	rows, err := s.db.readRows(ctx, `SELECT id FROM persons WHERE search @@ to_tsquery('simple', $1) LIMIT `+strconv.Itoa(maxFewMatches+1), expr)
+	if err != nil {
+		return nil, false, fmt.Errorf("list persons: %w", err)
+	}
+	if ids, err = scanIDs(rows); err != nil {
+		return nil, false, err
+	}
+	return ids, len(ids) > maxFewMatches, nil
+}
+
+// maxFewMatches is how many matches of a name search are taken as a list
+// of ids on PostgreSQL (see list).
+const maxFewMatches = 500
 
 // listWhere reads a page of people from (persons p, maybe joined) by w, in
 // the order of the column by (p.id, or the index's rowid that equals it).

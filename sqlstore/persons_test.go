@@ -468,6 +468,14 @@ func TestImportPersonsIsAllOrNothing(t *testing.T) {
 		if got := w.resolve(person.Identity{Kind: person.KindHandle, Network: "instagram", Value: "i1199", Verified: true}, "", "", ""); got != last.ID {
 			t.Errorf("imported handle resolves to %d, want %d", got, last.ID)
 		}
+		// A word many share pages newest first; a rare one finds its few.
+		common, err := w.people.List(w.staff, person.ListFilter{Q: "imported", Limit: 10})
+		if err != nil || len(common) != 10 || common[0].ID != last.ID || common[9].ID != last.ID-9 {
+			t.Errorf("common word: %d persons, %v", len(common), err)
+		}
+		if rare, err := w.people.List(w.staff, person.ListFilter{Q: "Imported 1199", Limit: 10}); err != nil || len(rare) != 1 || rare[0].ID != last.ID {
+			t.Errorf("rare words: %+v %v", rare, err)
+		}
 		// New persons after an import get new ids (the sequence moved on).
 		fresh := w.resolve(person.Identity{Kind: person.KindURL, Value: "https://fresh.example", Verified: true}, "Fresh", "", "")
 		if fresh <= last.ID {
