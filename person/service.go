@@ -42,6 +42,9 @@ type Store interface {
 	// out).
 	CreateResolved(ctx context.Context, p *Person, proposals []Suggestion) error
 	PersonByID(ctx context.Context, id int64) (*Person, error)
+	// PersonExists returns ENOTFOUND unless person id exists: one lookup,
+	// for reads that need only that (a profile page asks three of them).
+	PersonExists(ctx context.Context, id int64) error
 	UpdatePerson(ctx context.Context, p *Person, e audit.Entry) error
 	SetTags(ctx context.Context, personID int64, tags []string, e audit.Entry) error
 	Stats(ctx context.Context, personID int64) (Stats, error)
@@ -293,7 +296,7 @@ func (s *Service) Notes(ctx context.Context, id int64) ([]Note, error) {
 	if err := samtal.ActorFrom(ctx).Require(PermView); err != nil {
 		return nil, err
 	}
-	if _, err := s.Store.PersonByID(ctx, id); err != nil {
+	if err := s.Store.PersonExists(ctx, id); err != nil {
 		return nil, err
 	}
 	return s.Store.Notes(ctx, id)

@@ -62,7 +62,7 @@ func (s *Service) Timeline(ctx context.Context, id int64, scope CampaignScope, f
 	if !a.SignedIn() || (!a.Can(PermView) && a.PersonID != id) {
 		return nil, errNotFound
 	}
-	if _, err := s.Store.PersonByID(ctx, id); err != nil {
+	if err := s.Store.PersonExists(ctx, id); err != nil {
 		return nil, err
 	}
 	if cursor != "" {

@@ -135,6 +135,21 @@ func (s *Persons) PersonByID(ctx context.Context, id int64) (*person.Person, err
 	return p, err
 }
 
+// PersonExists implements person.Store.
+func (s *Persons) PersonExists(ctx context.Context, id int64) error {
+	row, err := s.db.readRow(ctx, `SELECT 1 FROM persons WHERE id = $1`, id)
+	if err != nil {
+		return err
+	}
+	var one int
+	if err := row.Scan(&one); errors.Is(err, sql.ErrNoRows) {
+		return errNotFound
+	} else if err != nil {
+		return err
+	}
+	return nil
+}
+
 func (s *Persons) tags(ctx context.Context, id int64) ([]string, error) {
 	rows, err := s.db.readRows(ctx, `SELECT tag FROM person_tags WHERE person_id = $1 ORDER BY tag`, id)
 	if err != nil {

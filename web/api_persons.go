@@ -478,16 +478,9 @@ func (s *Server) apiMergePerson(w http.ResponseWriter, r *http.Request) {
 		s.apiFail(w, r, err)
 		return
 	}
-	var in struct {
-		Into string `json:"into"`
-	}
-	if err := decodeJSON(r, &in); err != nil {
+	into, err := decodeInto(r, "error.merge_target_missing")
+	if err != nil {
 		s.apiFail(w, r, err)
-		return
-	}
-	into, err := strconv.ParseInt(in.Into, 10, 64)
-	if err != nil || into <= 0 {
-		s.apiFail(w, r, samtal.FieldError("into", "error.merge_target_missing"))
 		return
 	}
 	m, err := s.People.Merge(r.Context(), id, into)

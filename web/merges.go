@@ -127,6 +127,23 @@ func (s *Server) mergeUndo(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/ideas/"+strconv.FormatInt(m.IdeaID, 10)+"?flash=flash.unmerged", http.StatusSeeOther)
 }
 
+// decodeInto reads a merge's body, {"into": ID}: the id of what to merge
+// into. A body that does not parse is EMALFORMED; an id that is not one is
+// EINVALID on "into" with message.
+func decodeInto(r *http.Request, message string) (int64, error) {
+	var in struct {
+		Into string `json:"into"`
+	}
+	if err := decodeJSON(r, &in); err != nil {
+		return 0, err
+	}
+	into, err := strconv.ParseInt(in.Into, 10, 64)
+	if err != nil || into <= 0 {
+		return 0, samtal.FieldError("into", message)
+	}
+	return into, nil
+}
+
 // apiMergeResult is the answer to a merge and to its undo.
 type apiMergeResult struct {
 	MergeID string  `json:"merge_id"`
@@ -139,16 +156,9 @@ func (s *Server) apiMergeIdea(w http.ResponseWriter, r *http.Request) {
 		s.apiFail(w, r, err)
 		return
 	}
-	var in struct {
-		Into string `json:"into"`
-	}
-	if err := decodeJSON(r, &in); err != nil {
+	into, err := decodeInto(r, "error.merge_target_unknown")
+	if err != nil {
 		s.apiFail(w, r, err)
-		return
-	}
-	into, err := strconv.ParseInt(in.Into, 10, 64)
-	if err != nil || into <= 0 {
-		s.apiFail(w, r, samtal.FieldError("into", "error.merge_target_unknown"))
 		return
 	}
 	m, err := s.Ideas.MergeIdeas(r.Context(), id, into)
