@@ -142,6 +142,15 @@ const (
 // withdraw consent: what the organisation asks for is the admin's word.
 const PermPublishConsentTexts Permission = "consent.texts"
 
+// The listening permissions: every staff member reads mentions; those who
+// answer or moderate work through them; those who shape what is heard
+// manage sources and topics.
+const (
+	PermViewMentions    Permission = "mentions.view"
+	PermTriageMentions  Permission = "mentions.triage"
+	PermManageListening Permission = "listening.manage"
+)
+
 // permissions is the one table of who may do what. Every route, page, API call,
 // job and CLI verb asks Can; nothing else decides.
 var permissions = map[Permission][]Role{
@@ -163,6 +172,10 @@ var permissions = map[Permission][]Role{
 	PermErasePeople:  {RoleAdmin},
 
 	PermPublishConsentTexts: {RoleAdmin},
+
+	PermViewMentions:    {RoleAgent, RoleModerator, RoleAnalyst, RoleAdmin},
+	PermTriageMentions:  {RoleAgent, RoleModerator, RoleAdmin},
+	PermManageListening: {RoleModerator, RoleAnalyst, RoleAdmin},
 }
 
 // Can reports whether role r holds permission p.

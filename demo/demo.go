@@ -16,6 +16,7 @@ import (
 	"github.com/samtal-dev/samtal/campaign"
 	"github.com/samtal-dev/samtal/consent"
 	"github.com/samtal-dev/samtal/idea"
+	"github.com/samtal-dev/samtal/listening"
 	"github.com/samtal-dev/samtal/moderation"
 	"github.com/samtal-dev/samtal/person"
 	"github.com/samtal-dev/samtal/privacy"
@@ -63,6 +64,8 @@ type Deps struct {
 	Advocates *advocate.Service
 	// Privacy erases the demo's former member.
 	Privacy *privacy.Service
+	// Listening hears the demo's sources and keeps its mention inbox.
+	Listening *listening.Service
 }
 
 // The staff and members of the demo community.
@@ -136,6 +139,9 @@ func Seed(ctx context.Context, d Deps) ([]SignIn, error) {
 		// After the ideas and consents: scores come from what members did,
 		// briefing mails need consent.
 		{"demo.advocates", seedAdvocates},
+		// After the people part: reviews land on the profiles of people
+		// the brand knows.
+		{"demo.listening", seedListening},
 		// A member who asked to be erased: their comment shows "a former
 		// member".
 		{"demo.privacy", seedFormerMember},

@@ -16,6 +16,7 @@ import (
 
 	"github.com/samtal-dev/samtal"
 	"github.com/samtal-dev/samtal/idea"
+	"github.com/samtal-dev/samtal/listening"
 	"github.com/samtal-dev/samtal/notify"
 	"github.com/samtal-dev/samtal/outbox"
 	"github.com/samtal-dev/samtal/sqlstore"
@@ -87,6 +88,9 @@ type Config struct {
 	// Notify fans out notifications and mails digests; nil: no digest job
 	// is scheduled.
 	Notify *notify.Service
+	// Listening polls sources, runs topics over history and reads
+	// imports; nil: those jobs do nothing on this node.
+	Listening *listening.Service
 	// Log receives River's warnings and errors; nil: slog.Default().
 	Log *slog.Logger
 	// Workers is how many jobs run at once on this node; 0 picks a default
@@ -110,6 +114,11 @@ type Queue interface {
 	// EnqueueFanout schedules the notifications of an event; it
 	// implements notify.Queue.
 	EnqueueFanout(ctx context.Context, e idea.Event) error
+	// EnqueueImport schedules reading an uploaded review export.
+	EnqueueImport(ctx context.Context, importID int64) error
+	// EnqueueTopicHistory schedules the run of new and edited topics over
+	// the stored mentions.
+	EnqueueTopicHistory(ctx context.Context) error
 }
 
 // New returns a stopped queue on db's engine. River's tables must exist:
@@ -152,6 +161,9 @@ func riverConfig(cfg Config, workers int) (*river.Config, error) {
 		river.AddWorkerSafely(ws, &maintenanceWorker{run: cfg.Maintenance}),
 		river.AddWorkerSafely(ws, &fanoutWorker{notify: cfg.Notify}),
 		river.AddWorkerSafely(ws, &digestWorker{notify: cfg.Notify}),
+		river.AddWorkerSafely(ws, &pollWorker{listening: cfg.Listening}),
+		river.AddWorkerSafely(ws, &historyWorker{listening: cfg.Listening}),
+		river.AddWorkerSafely(ws, &importWorker{listening: cfg.Listening}),
 	); err != nil {
 		return nil, fmt.Errorf("jobs: workers: %w", err)
 	}
@@ -167,6 +179,14 @@ func riverConfig(cfg Config, workers int) (*river.Config, error) {
 	if cfg.Maintenance != nil {
 		periodic = append(periodic, river.NewPeriodicJob(river.PeriodicInterval(MaintenanceInterval),
 			func() (river.JobArgs, *river.InsertOpts) { return Maintenance{}, nil }, nil))
+	}
+	if cfg.Listening != nil {
+		periodic = append(periodic,
+			river.NewPeriodicJob(river.PeriodicInterval(PollInterval),
+				func() (river.JobArgs, *river.InsertOpts) { return PollSources{}, nil }, nil),
+			// Also periodic, so that a run a restart cut short goes on.
+			river.NewPeriodicJob(river.PeriodicInterval(PollInterval),
+				func() (river.JobArgs, *river.InsertOpts) { return TopicHistory{}, nil }, nil))
 	}
 	if cfg.Notify != nil {
 		periodic = append(periodic, river.NewPeriodicJob(river.PeriodicInterval(DigestInterval),

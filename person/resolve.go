@@ -99,32 +99,47 @@ type Resolver struct {
 // merges with a reason and a score. Two different handles on one network
 // are never joined. Returns EINVALID for an identity that does not parse.
 func (r *Resolver) Resolve(ctx context.Context, in Resolution) (personID int64, created bool, err error) {
+	res, err := r.ResolveIdentity(ctx, in)
+	return res.PersonID, res.Created, err
+}
+
+// Resolved is where an arriving identity landed: its person, the identity
+// row (what arrives through it carries its id, so that an unmerge sends it
+// back), and whether the person is new.
+type Resolved struct {
+	PersonID   int64
+	IdentityID int64
+	Created    bool
+}
+
+// ResolveIdentity is Resolve, also returning the identity's row.
+func (r *Resolver) ResolveIdentity(ctx context.Context, in Resolution) (Resolved, error) {
 	id, err := NormalizeIdentity(in.Identity)
 	if err != nil {
-		return 0, false, err
+		return Resolved{}, err
 	}
 	for attempt := 0; attempt < 3; attempt++ {
 		found, err := r.Store.FindIdentity(ctx, id.Kind, id.Network, id.Value, id.Verified)
 		if err == nil {
-			return found.PersonID, false, nil
+			return Resolved{PersonID: found.PersonID, IdentityID: found.ID}, nil
 		} else if samtal.ErrorCode(err) != samtal.ENOTFOUND {
-			return 0, false, err
+			return Resolved{}, err
 		}
 		p := &Person{Name: strings.TrimSpace(in.Name), Locale: in.Locale, Location: strings.TrimSpace(in.Location),
 			Identities: []Identity{id}}
 		others, err := r.candidates(ctx, p, id)
 		if err != nil {
-			return 0, false, err
+			return Resolved{}, err
 		}
 		err = r.Store.CreateResolved(ctx, p, others)
 		if samtal.ErrorCode(err) == samtal.ECONFLICT {
 			continue // someone resolved the same identity a moment ago
 		} else if err != nil {
-			return 0, false, err
+			return Resolved{}, err
 		}
-		return p.ID, true, nil
+		return Resolved{PersonID: p.ID, IdentityID: p.Identities[0].ID, Created: true}, nil
 	}
-	return 0, false, errors.New("resolve identity: kept conflicting")
+	return Resolved{}, errors.New("resolve identity: kept conflicting")
 }
 
 // candidates returns the merge suggestions for a person about to be made

@@ -25,6 +25,9 @@ const (
 	// KindPerson finds people by a word of their name, for staff who read
 	// people; it is searched only when asked for.
 	KindPerson = "person"
+	// KindMention finds what listening heard, for staff who read mentions;
+	// it is searched only when asked for.
+	KindMention = "mention"
 )
 
 // Kinds lists the kinds a search without a kind looks in, in the order
@@ -71,6 +74,9 @@ type Store interface {
 	// SearchPersons finds persons not merged away, erased or flagged as
 	// bots by their name; Scope does not apply.
 	SearchPersons(ctx context.Context, q StoreQuery) ([]Hit, error)
+	// SearchMentions finds mentions (cluster heads) by their title and
+	// text; Scope does not apply.
+	SearchMentions(ctx context.Context, q StoreQuery) ([]Hit, error)
 }
 
 // Campaigns says which campaigns the actor may see.
@@ -113,12 +119,18 @@ func (s *Service) Search(ctx context.Context, in Input) (*Results, error) {
 		if k == "" {
 			continue
 		}
-		if k != KindIdea && k != KindComment && k != KindPerson {
+		if k != KindIdea && k != KindComment && k != KindPerson && k != KindMention {
 			return nil, samtal.FieldError("kind", "error.search_kind_invalid")
 		}
 		if k == KindPerson {
 			// Who the organisation knows is for staff who read people.
 			if err := samtal.ActorFrom(ctx).Require(samtal.PermViewPeople); err != nil {
+				return nil, err
+			}
+		}
+		if k == KindMention {
+			// What listening heard is staff's inbox.
+			if err := samtal.ActorFrom(ctx).Require(samtal.PermViewMentions); err != nil {
 				return nil, err
 			}
 		}
@@ -197,6 +209,8 @@ func (s *Service) find(kind string) func(context.Context, StoreQuery) ([]Hit, er
 		return s.Store.SearchComments
 	case KindPerson:
 		return s.Store.SearchPersons
+	case KindMention:
+		return s.Store.SearchMentions
 	}
 	return s.Store.SearchIdeas
 }

@@ -60,6 +60,8 @@ var personBelongings = []belonging{
 		twin: "twin.merge_id = idea_merge_votes.merge_id"},
 	{kind: "idea_merge_follow", table: "idea_merge_follows", personCol: "person_id", keyCol: "merge_id",
 		twin: "twin.merge_id = idea_merge_follows.merge_id"},
+	// What listening heard the person write elsewhere (listening.go).
+	{kind: "mention", table: "mentions", personCol: "person_id", keyCol: "id", identityCol: "identity_id"},
 }
 
 // Merge implements person.Store: everything of personID moves to intoID in

@@ -873,6 +873,15 @@ func (er *eraser) belongings() error {
 		`UPDATE ideas SET identity_id = NULL WHERE author_person_id IN ` + in,
 		`UPDATE comments SET identity_id = NULL WHERE author_person_id IN ` + in,
 		`UPDATE votes SET identity_id = NULL WHERE person_id IN ` + in,
+		// What listening heard the person write goes, with its counts.
+		`UPDATE topic_days SET n = n - (SELECT COUNT(*) FROM mention_topics mt JOIN mentions m ON m.id = mt.mention_id
+			WHERE m.person_id IN ` + in + ` AND mt.topic_id = topic_days.topic_id AND mt.published_at / 86400000 = topic_days.day)
+			WHERE topic_id IN (SELECT mt.topic_id FROM mention_topics mt JOIN mentions m ON m.id = mt.mention_id WHERE m.person_id IN ` + in + `)`,
+		`DELETE FROM mention_topics WHERE mention_id IN (SELECT id FROM mentions WHERE person_id IN ` + in + `)`,
+		`DELETE FROM mention_tags WHERE mention_id IN (SELECT id FROM mentions WHERE person_id IN ` + in + `)`,
+		`DELETE FROM mention_bands WHERE mention_id IN (SELECT id FROM mentions WHERE person_id IN ` + in + `)`,
+		`UPDATE mentions SET duplicate_of = NULL WHERE duplicate_of IN (SELECT id FROM mentions WHERE person_id IN ` + in + `)`,
+		`DELETE FROM mentions WHERE person_id IN ` + in,
 		`DELETE FROM identities WHERE person_id IN ` + in,
 		`DELETE FROM person_tags WHERE person_id IN ` + in,
 		`DELETE FROM person_notes WHERE person_id IN ` + in,
@@ -1439,6 +1448,23 @@ var erasureTables = map[string]string{
 	"settings":            "no personal data",
 	"uploads":             "the person's uploads that no community content shows deleted",
 	"votes":               "kept, so that counts stay exact; identity link cleared",
+
+	// Listening: what the person wrote elsewhere is deleted with its
+	// topics, tags and fingerprints; a cluster it headed loses its head
+	// (its duplicates become heads). Sources, topics and imports are
+	// staff's settings; an import's file is gone once it is done.
+	"mentions":            "the person's deleted",
+	"mention_topics":      "the person's mentions' rows deleted",
+	"mention_tags":        "the person's mentions' rows deleted",
+	"mention_bands":       "the person's mentions' rows deleted",
+	"topic_days":          "counts only",
+	"topics":              "kept: staff's queries",
+	"sources":             "kept: staff's settings",
+	"webhook_calls":       "signatures only, swept after minutes",
+	"imports":             "kept: counts and row errors of an import",
+	"import_chunks":       "an import's file until it is done",
+	"mentions_fts":        "index of mention texts; a deleted mention leaves it by its trigger, at once (secure-delete)",
+	"mentions_fts_config": "index", "mentions_fts_data": "index", "mentions_fts_docsize": "index", "mentions_fts_idx": "index",
 
 	// SQLite's full-text indexes of idea and comment texts (texts that
 	// stay).

@@ -135,6 +135,22 @@ func (s *Search) SearchPersons(ctx context.Context, q search.StoreQuery) ([]sear
 		`SELECT p.id, 0, 0, p.name, '', '', '', '', 0, p.created_at FROM persons p WHERE p.id IN `)
 }
 
+// SearchMentions implements search.Store: the newest matching cluster
+// heads, ranked like ideas (title over text).
+func (s *Search) SearchMentions(ctx context.Context, q search.StoreQuery) ([]search.Hit, error) {
+	var w filter
+	match := w.arg(s.db.matchExpr(q.Words, q.AnyWord))
+	from := ` FROM (SELECT rowid AS id FROM mentions_fts WHERE mentions_fts MATCH ` + match + `
+		ORDER BY rowid DESC LIMIT ` + strconv.Itoa(searchCandidates) + `) c JOIN mentions m ON m.id = c.id`
+	if s.db.Engine == Postgres {
+		from = ` FROM (SELECT id FROM mentions WHERE search @@ to_tsquery('simple', ` + match + `)
+			ORDER BY id DESC LIMIT ` + strconv.Itoa(searchCandidates) + `) c JOIN mentions m ON m.id = c.id`
+	}
+	w.conds = append(w.conds, "m.duplicate_of IS NULL")
+	return s.hits(ctx, search.KindMention, q, `SELECT m.id, m.title, '', 0`+from+w.sql(), w.args,
+		`SELECT m.id, 0, 0, m.title, m.text, '', m.author, m.site, 0, m.published_at FROM mentions m WHERE m.id IN `)
+}
+
 // candidate is a match as it is ranked.
 type candidate struct {
 	id    int64

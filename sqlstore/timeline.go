@@ -37,6 +37,9 @@ type timelineSource struct {
 	// channelCol is the channel's expression when channel is "", for the
 	// channel filter.
 	channelCol string
+	// staffOnly sources are left out of a timeline that a member reads
+	// (their own): mentions are what staff heard, with staff's triage.
+	staffOnly bool
 	// keep, if set, lists the table's columns that cols and join need
 	// (default all): when an index holds them all, the rows of a person
 	// are picked from the index alone.
@@ -67,6 +70,11 @@ var timelineSources = []timelineSource{
 	{kind: "briefing_read", channel: "community", table: "briefing_recipients br", where: "br.person_id = $1 AND br.read_at IS NOT NULL",
 		at: "br.read_at", ref: "br.briefing_id",
 		join: "JOIN briefings b ON b.id = br.briefing_id", cols: "br.read_at, br.briefing_id, 0, 0, b.title, '', 'community'"},
+	// What listening heard the person write elsewhere; the channel is the
+	// site (listening, sqlstore/listening.go).
+	{kind: "mention", table: "mentions mn", where: "mn.person_id = $1", at: "mn.published_at", ref: "mn.id", staffOnly: true,
+		channelCol: "mn.site",
+		cols:       "mn.published_at, mn.id, 0, 0, CASE WHEN mn.title = '' THEN SUBSTR(mn.text, 1, 80) ELSE mn.title END, SUBSTR(mn.text, 1, 200), mn.site"},
 }
 
 // Timeline implements person.Store: every source's newest events after the
@@ -83,6 +91,9 @@ func (s *Persons) Timeline(ctx context.Context, personID int64, f person.Timelin
 			continue
 		}
 		if src.channel != "" && len(f.Channels) > 0 && !slices.Contains(f.Channels, src.channel) {
+			continue
+		}
+		if src.staffOnly && !allCampaigns(f.Scope) {
 			continue
 		}
 		keep := src.keep

@@ -21,6 +21,7 @@ import (
 	"github.com/samtal-dev/samtal/i18n"
 	"github.com/samtal-dev/samtal/idea"
 	"github.com/samtal-dev/samtal/internal/testdb"
+	"github.com/samtal-dev/samtal/listening"
 	"github.com/samtal-dev/samtal/moderation"
 	"github.com/samtal-dev/samtal/notify"
 	"github.com/samtal-dev/samtal/outbox"
@@ -97,6 +98,9 @@ func newHarness(t testing.TB, engine string) *harness {
 		Privacy:     &privacy.Service{Store: sqlstore.NewPrivacy(db), Limiter: sqlstore.NewLimiter(db)},
 		Consents:    h.consents,
 		Advocates:   newTestAdvocates(db, obs, h.consents, cat, base, log), // advocates_test.go
+		// No readers and no queue: tests deliver items with Ingest and run
+		// imports with RunImport.
+		Listening: &listening.Service{Store: sqlstore.NewListening(db), Resolver: &person.Resolver{Store: persons, Candidates: persons}},
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -40,6 +40,8 @@ func toSearchHit(h search.Hit) searchHit {
 		u += "#comment-" + strconv.FormatInt(h.ID, 10)
 	case search.KindPerson:
 		u = "/admin/people/" + strconv.FormatInt(h.ID, 10)
+	case search.KindMention:
+		u = "/listening/mentions/" + strconv.FormatInt(h.ID, 10)
 	}
 	return searchHit{Hit: h, URL: u,
 		TitleHTML: template.HTML(search.HTML(h.TitleParts)), Snippet: template.HTML(search.HTML(h.Snippet))}

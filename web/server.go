@@ -22,6 +22,7 @@ import (
 	"github.com/samtal-dev/samtal/consent"
 	"github.com/samtal-dev/samtal/i18n"
 	"github.com/samtal-dev/samtal/idea"
+	"github.com/samtal-dev/samtal/listening"
 	"github.com/samtal-dev/samtal/moderation"
 	"github.com/samtal-dev/samtal/notify"
 	"github.com/samtal-dev/samtal/outbox"
@@ -84,6 +85,12 @@ type Config struct {
 	// Advocates scores engagement, keeps the advocate group and sends
 	// briefings.
 	Advocates *advocate.Service
+
+	// Listening keeps sources, topics and mentions; ListeningJobs runs
+	// uploaded imports in the background (nil: the API answers with the
+	// import waiting).
+	Listening     *listening.Service
+	ListeningJobs listening.Jobs
 }
 
 // Server serves samtal's pages and API.

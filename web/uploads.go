@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"errors"
+	"github.com/samtal-dev/samtal/listening"
 	"mime"
 	"mime/multipart"
 	"net/http"
@@ -28,6 +29,10 @@ func bodyLimit(rt route) int64 {
 		return idea.MaxImages*upload.MaxBytes + maxBody
 	case "POST /admin/campaigns", "POST /admin/campaigns/{id}", "POST /admin/briefings", "POST /admin/briefings/{id}":
 		return upload.MaxBytes + maxBody
+	case "POST /api/v1/sources/{id}/hook":
+		return listening.MaxWebhookBody
+	case "POST /api/v1/sources/{id}/imports", "POST /listening/sources/{id}/imports":
+		return listening.MaxImportSize + maxBody
 	}
 	return maxBody
 }

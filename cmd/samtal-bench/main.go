@@ -102,6 +102,7 @@ func parseFlags(args []string) (options, error) {
 	fs.IntVar(&o.size.campaigns, "campaigns", 50, "campaigns to seed")
 	fs.IntVar(&o.size.comments, "comments", 200000, "comments to seed, spread over the ideas (besides the idea page's)")
 	fs.IntVar(&o.size.persons, "persons", 1000000, "persons known from elsewhere to seed, three identities each")
+	fs.IntVar(&o.size.mentions, "mentions", 1000000, "mentions to seed for the listening scenarios, matched against 1,000 topics")
 	fs.IntVar(&o.concurrency, "concurrency", 32, "concurrent clients per scenario")
 	fs.DurationVar(&o.duration, "duration", 5*time.Second, "measured time per scenario (after a 1s warm-up)")
 	fs.StringVar(&o.samtalBin, "samtal", "", "samtal binary to run (default: build ./cmd/samtal)")
@@ -283,6 +284,15 @@ func benchEngine(ctx context.Context, o options, engine, bin, self, tmp string, 
 			all.Name, all.Failed = "person-resolve", err.Error()
 		}
 		er.Timings = append(er.Timings, all, fresh)
+	}
+
+	if engine == sqlstore.SQLite && (o.only == nil || o.only.MatchString("ingest")) {
+		fmt.Fprintf(out, "%s: ingesting mentions in-process with 0, 10, 100 and 1,000 topics …\n", engine)
+		ingest, err := measureIngest(ctx, tmp)
+		if err != nil {
+			ingest = append(ingest, timing{Name: "ingest", Failed: err.Error()})
+		}
+		er.Timings = append(er.Timings, ingest...)
 	}
 
 	client := newLoadClient(o.concurrency)

@@ -175,6 +175,7 @@ func (r *results) checkTargets() {
 	}
 	for _, e := range r.Engines {
 		r.Targets = append(r.Targets, peopleTargets(&e)...)
+		r.Targets = append(r.Targets, listeningTargets(&e)...)
 	}
 	if c := r.ColdStart; c != nil {
 		r.Targets = append(r.Targets,
@@ -212,6 +213,9 @@ func report(out io.Writer, r *results) {
 				continue
 			}
 			fmt.Fprintf(out, "%-20s %9d runs one after another: p50 %.3f ms, p99 %.3f ms, max %.3f ms\n", t.Name, t.Runs, t.P50MS, t.P99MS, t.MaxMS)
+			if t.Comment != "" {
+				fmt.Fprintf(out, "%-20s %s\n", "", t.Comment)
+			}
 		}
 		for _, s := range e.Scenarios {
 			switch {

@@ -147,7 +147,7 @@ func samtalScenarios(fx *fixture) []scenario {
 				return nil
 			},
 		},
-	}, peopleScenarios(fx)...)
+	}, append(peopleScenarios(fx), listeningScenarios(fx)...)...)
 }
 
 // csrfInput finds the hidden csrf field of a form.

@@ -55,6 +55,13 @@ type seeded struct {
 	AdminToken     string
 	ProfilePersons []int64
 	MergePairs     []mergePair
+
+	// Listening: the mentions seeded, the topics they were matched
+	// against, and the webhook source (with its secret) they came through.
+	Mentions   int
+	TopicIDs   []int64
+	HookSource int64
+	HookSecret string
 }
 
 // size is how big a store to seed.
@@ -62,6 +69,8 @@ type size struct {
 	accounts, campaigns, ideas, votes int
 	comments                          int
 	persons                           int
+	// mentions is how many mentions the listening scenarios search.
+	mentions int
 }
 
 // seedStore creates and migrates a store at dsn (an SQLite path or a
@@ -128,6 +137,9 @@ func fill(ctx context.Context, db *sqlstore.DB, sz size) (*seeded, error) {
 	}
 	seed := &seeded{Email: benchEmail, Password: benchPassword, Token: tok.Secret, Tokens: tokens}
 	if err := seedIdeas(ctx, db, sz, seed); err != nil {
+		return nil, err
+	}
+	if err := seedListening(ctx, db, sz, seed); err != nil {
 		return nil, err
 	}
 	return seed, nil

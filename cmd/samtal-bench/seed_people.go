@@ -155,14 +155,16 @@ func seedPeople(ctx context.Context, db *sqlstore.DB, sz size, seed *seeded, ide
 // timing is a measured operation that is not a load scenario: how long one
 // call takes, run a number of times one after another.
 type timing struct {
-	Name     string  `json:"name"`
-	Runs     int     `json:"runs"`
-	P50MS    float64 `json:"p50_ms"`
-	P99MS    float64 `json:"p99_ms"`
-	MaxMS    float64 `json:"max_ms"`
-	Failed   string  `json:"failed,omitempty"`
-	Comment  string  `json:"comment,omitempty"`
-	sortedMS []float64
+	Name    string  `json:"name"`
+	Runs    int     `json:"runs"`
+	P50MS   float64 `json:"p50_ms"`
+	P99MS   float64 `json:"p99_ms"`
+	MaxMS   float64 `json:"max_ms"`
+	Failed  string  `json:"failed,omitempty"`
+	Comment string  `json:"comment,omitempty"`
+	// PerSecond is a throughput, where the timing measures one.
+	PerSecond float64 `json:"per_second,omitempty"`
+	sortedMS  []float64
 }
 
 func newTiming(name string, d []time.Duration) timing {

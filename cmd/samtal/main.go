@@ -33,6 +33,7 @@ import (
 	"github.com/samtal-dev/samtal/i18n"
 	"github.com/samtal-dev/samtal/idea"
 	"github.com/samtal-dev/samtal/jobs"
+	"github.com/samtal-dev/samtal/listening"
 	"github.com/samtal-dev/samtal/mail"
 	"github.com/samtal-dev/samtal/markup"
 	"github.com/samtal-dev/samtal/moderation"
@@ -60,10 +61,17 @@ Usage:
                                         (password from stdin; none prints a one-time sign-in link)
   samtal token add --email E --name LABEL
   samtal backup --to FILE               online copy of an SQLite store
+  samtal import mentions --source ID FILE
+                                        read a review export (CSV, JSON, JSONL) into an
+                                        import source; run again to resume after a stop
+  samtal eval                           accuracy of language and sentiment on the
+                                        labelled evaluation set (listening/eval)
 
 Every flag has an environment equivalent: SAMTAL_ADDR, SAMTAL_DATA_DIR,
 SAMTAL_DATABASE_URL, SAMTAL_BASE_URL, SAMTAL_SMTP_URL, SAMTAL_MAIL_FROM,
-SAMTAL_COMMUNITY_NAME, SAMTAL_TRUST_PROXY, SAMTAL_LOG_LEVEL.
+SAMTAL_COMMUNITY_NAME, SAMTAL_TRUST_PROXY, SAMTAL_LOG_LEVEL,
+SAMTAL_ALLOW_PRIVATE_SOURCES (=1: sources may point at loopback and private
+networks, for tests and intranets; off by default against request forgery).
 `
 
 // gcPercent is the garbage collector's target unless GOGC says otherwise:
@@ -96,6 +104,9 @@ type Config struct {
 	CommunityName string
 	TrustProxy    bool
 	LogLevel      string
+	// AllowPrivateSources lets listening fetch from loopback, private and
+	// link-local addresses (off: server-side request forgery is refused).
+	AllowPrivateSources bool
 }
 
 // flags binds the common flags, with environment variables as defaults.
@@ -116,6 +127,8 @@ func flags(name string, cfg *Config) *flag.FlagSet {
 	fs.StringVar(&cfg.CommunityName, "community-name", env("SAMTAL_COMMUNITY_NAME", ""), "name shown in the header")
 	fs.BoolVar(&cfg.TrustProxy, "trust-proxy", env("SAMTAL_TRUST_PROXY", "") == "1", "take client addresses from X-Forwarded-For")
 	fs.StringVar(&cfg.LogLevel, "log-level", env("SAMTAL_LOG_LEVEL", "info"), "debug, info, warn or error")
+	fs.BoolVar(&cfg.AllowPrivateSources, "allow-private-sources", env("SAMTAL_ALLOW_PRIVATE_SOURCES", "") == "1",
+		"let sources point at loopback and private networks (tests, intranets)")
 	return fs
 }
 
@@ -139,11 +152,20 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if (verb == "user" || verb == "token") && len(rest) > 0 && rest[0] == "add" {
 		verb, rest = verb+" add", rest[1:]
 	}
+	if verb == "import" && len(rest) > 0 && rest[0] == "mentions" {
+		verb, rest = "import mentions", rest[1:]
+	}
+	if verb == "eval" {
+		return runEval(stdout)
+	}
 	var cfg Config
 	fs := flags(verb, &cfg)
 	fs.SetOutput(stderr)
 	var email, name, role, to string
+	var sourceID int64
 	switch verb {
+	case "import mentions":
+		fs.Int64Var(&sourceID, "source", 0, "id of the import source")
 	case "user add":
 		fs.StringVar(&email, "email", "", "email address")
 		fs.StringVar(&name, "name", "", "name")
@@ -197,6 +219,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			fmt.Fprintf(stdout, "one-time sign-in link (valid %s): %s\n", account.SignInLinkLifetime, link)
 		}
 		return nil
+	case "import mentions":
+		return importMentions(cli, app, sourceID, fs.Args(), stdout)
 	case "token add":
 		tok, err := app.accounts.CreateTokenFor(cli, email, name)
 		if err != nil {
@@ -214,7 +238,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			Setting: app.db.Setting, SetSetting: app.db.SetSetting,
 			Moderation: app.moderation, People: app.people, Resolver: app.resolver,
 			Consents: app.consents, Advocates: app.advocates,
-			Privacy: app.server.Privacy,
+			Privacy: app.server.Privacy, Listening: app.listening,
 		})
 		app.notify.Queue = queue
 		if err != nil {
@@ -295,6 +319,8 @@ type app struct {
 	// advocates scores engagement, keeps the advocate group and sends
 	// briefings.
 	advocates *advocate.Service
+	// listening hears sources, matches topics and keeps the mention inbox.
+	listening *listening.Service
 }
 
 // open opens and migrates the store and wires the services.
@@ -389,18 +415,21 @@ func open(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 	a.resolver = &person.Resolver{Store: persons, Candidates: persons}
 	a.advocates = &advocate.Service{Store: sqlstore.NewAdvocates(db), Consents: a.consents, Mailer: a.outbox,
 		Translator: a.catalog, BaseURL: a.baseURL, Log: log}
+	a.listening = &listening.Service{Store: sqlstore.NewListening(db), Resolver: a.resolver,
+		Readers: listening.NewReaders(cfg.AllowPrivateSources)}
 	maintenance := func(ctx context.Context, now time.Time) error {
 		// Advocate scores of the persons with news since the last run.
 		_, scores := a.advocates.RunScores(ctx)
 		return errors.Join(accounts.DeleteExpired(ctx, now), idempotency.DeleteExpired(ctx, now), scores)
 	}
-	a.queue, err = jobs.New(db, jobs.Config{Outbox: a.outbox, Maintenance: maintenance, Log: log, Notify: a.notify})
+	a.queue, err = jobs.New(db, jobs.Config{Outbox: a.outbox, Maintenance: maintenance, Log: log, Notify: a.notify, Listening: a.listening})
 	if err != nil {
 		db.Close()
 		return nil, err
 	}
 	a.outbox.Jobs = a.queue
 	a.notify.Queue = a.queue
+	a.listening.Jobs = a.queue
 	a.server, err = web.New(web.Config{
 		Accounts: a.accounts, Audit: &audit.Service{Store: sqlstore.NewAudit(db)}, Outbox: a.outbox,
 		Campaigns: a.campaigns, Ideas: a.ideas, Catalog: a.catalog, Ready: db, Log: log,
@@ -415,6 +444,9 @@ func open(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 		Privacy:     &privacy.Service{Store: sqlstore.NewPrivacy(db), Limiter: sqlstore.NewLimiter(db)},
 		Consents:    a.consents,
 		Advocates:   a.advocates,
+
+		Listening:     a.listening,
+		ListeningJobs: a.queue,
 	})
 	if err != nil {
 		db.Close()

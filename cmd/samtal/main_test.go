@@ -22,6 +22,7 @@ import (
 	"github.com/samtal-dev/samtal"
 	"github.com/samtal-dev/samtal/campaign"
 	"github.com/samtal-dev/samtal/internal/testdb"
+	"github.com/samtal-dev/samtal/listening"
 	"github.com/samtal-dev/samtal/mail/smtptest"
 	"github.com/samtal-dev/samtal/person"
 	"github.com/samtal-dev/samtal/sqlstore"
@@ -297,6 +298,64 @@ func TestDemoSeedsOnce(t *testing.T) {
 	prof, err := people.Get(staff, grace.PersonID)
 	if err != nil || !slices.ContainsFunc(prof.Person.Identities, func(i person.Identity) bool { return i.Value == "grace o." }) {
 		t.Errorf("demo: Grace's review name was not merged into her profile: %+v %v", prof, err)
+	}
+	checkDemoListening(t, staff, db, grace.PersonID)
+}
+
+// checkDemoListening checks the listening part of the demo: four sources,
+// mentions in three languages (one of them linked to Grace), a duplicate,
+// topics with matches (the one made afterwards too) and an import with two
+// refused rows.
+func checkDemoListening(t *testing.T, staff context.Context, db *sqlstore.DB, grace int64) {
+	t.Helper()
+	l := &listening.Service{Store: sqlstore.NewListening(db)}
+	sources, err := l.Sources(staff)
+	if err != nil || len(sources) != 4 {
+		t.Fatalf("demo sources: %d %v, want 4", len(sources), err)
+	}
+	mentions, err := l.Mentions(staff, listening.MentionFilter{Limit: listening.MaxLimit})
+	if err != nil {
+		t.Fatal(err)
+	}
+	langs := map[string]int{}
+	dups, graces := 0, 0
+	for _, m := range mentions {
+		langs[m.Lang]++
+		dups += m.Duplicates
+		if m.PersonID == grace {
+			graces++
+		}
+	}
+	if len(mentions) < 35 || langs["en"] < 5 || langs["de"] < 5 || langs["da"] < 5 {
+		t.Errorf("demo mentions: %d, by language %v; want about 40 in en, de and da", len(mentions), langs)
+	}
+	if dups != 1 {
+		t.Errorf("demo duplicates: %d, want 1", dups)
+	}
+	if graces != 1 {
+		t.Errorf("demo mentions by Grace: %d, want her review on her profile", graces)
+	}
+	topics, err := l.Topics(staff)
+	if err != nil || len(topics) != 5 {
+		t.Fatalf("demo topics: %d %v, want 5", len(topics), err)
+	}
+	for _, tp := range topics {
+		list, err := l.Mentions(staff, listening.MentionFilter{TopicID: tp.ID, Limit: listening.MaxLimit})
+		if err != nil || len(list) == 0 || tp.Rerunning {
+			t.Errorf("demo topic %q: %d matches %v, rerunning %v", tp.Name, len(list), err, tp.Rerunning)
+		}
+	}
+	for _, s := range sources {
+		if s.Kind != listening.KindImport {
+			continue
+		}
+		ims, err := l.Imports(staff, s.ID)
+		if err != nil || len(ims) != 1 {
+			t.Fatalf("demo imports: %d %v, want 1", len(ims), err)
+		}
+		if im := ims[0]; im.State != "done" || im.RowsFailed != 2 || len(im.Errors) != 2 || im.RowsStored != 13 {
+			t.Errorf("demo import: %s, %d stored, %d refused %+v; want done, 13 stored, 2 refused", im.State, im.RowsStored, im.RowsFailed, im.Errors)
+		}
 	}
 }
 

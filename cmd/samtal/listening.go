@@ -1,0 +1,73 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/samtal-dev/samtal/listening"
+	"github.com/samtal-dev/samtal/listening/enrich"
+	listeneval "github.com/samtal-dev/samtal/listening/eval"
+)
+
+// importMentions reads a review export into an import source, printing
+// its progress. Run again with the same file, it goes on where the last
+// run stopped: the file's hash finds the unfinished import.
+func importMentions(ctx context.Context, app *app, sourceID int64, args []string, stdout io.Writer) error {
+	if sourceID <= 0 || len(args) != 1 {
+		return errors.New("import mentions: --source ID and one FILE are required")
+	}
+	f, err := os.Open(args[0])
+	if err != nil {
+		return fmt.Errorf("import mentions: %w", err)
+	}
+	defer f.Close()
+	im, err := app.listening.StartImport(ctx, sourceID, filepath.Base(args[0]), f)
+	if err != nil {
+		return describe(app.catalog, err)
+	}
+	if im.RowsDone > 0 {
+		fmt.Fprintf(stdout, "resuming import %d after row %d\n", im.ID, im.RowsDone)
+	}
+	im, err = app.listening.RunImport(ctx, im.ID, func(im *listening.Import) {
+		fmt.Fprintf(stdout, "\rrows %d · stored %d · refused %d", im.RowsDone, im.RowsStored, im.RowsFailed)
+	})
+	fmt.Fprintln(stdout)
+	if err != nil {
+		return describe(app.catalog, err)
+	}
+	for _, e := range im.Errors {
+		fmt.Fprintf(stdout, "  %s\n", e.Error)
+	}
+	if im.RowsFailed > len(im.Errors) {
+		fmt.Fprintf(stdout, "  … and %d more refused rows\n", im.RowsFailed-len(im.Errors))
+	}
+	if im.State == "failed" {
+		return fmt.Errorf("import %d failed: %s", im.ID, im.Error)
+	}
+	fmt.Fprintf(stdout, "import %d done: %d rows, %d stored, %d refused\n", im.ID, im.RowsDone, im.RowsStored, im.RowsFailed)
+	return nil
+}
+
+// runEval measures enrichment on the labelled evaluation set and fails
+// when a target is missed.
+func runEval(stdout io.Writer) error {
+	rep := listeneval.Measure(listeneval.Default(), listeneval.Funcs{
+		Language: func(text string) string {
+			lang, _ := enrich.Language(text)
+			return lang
+		},
+		Sentiment: func(text, lang string) string {
+			_, label := enrich.Sentiment(text, lang)
+			return label
+		},
+	})
+	rep.Write(stdout)
+	if !rep.TargetsMet() {
+		return errors.New("eval: a target is missed")
+	}
+	return nil
+}

@@ -1,0 +1,206 @@
+package enrich
+
+import (
+	"embed"
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+//go:embed lexicon_*.txt
+var lexiconFiles embed.FS
+
+// entry is what a lexicon knows about one word or phrase. A word can be
+// both a modifier and a term ("pretty good" against "a pretty lamp").
+type entry struct {
+	score       float64 // sentiment weight, -4..4; 0 when not a term
+	factor      float64 // multiplier for the next term; 0 when not a modifier
+	negator     bool
+	forwardOnly bool // a negator that never reaches back ("kein", "no")
+	contrast    bool
+	sarcasm     bool // "🙄": praise in the same sentence is meant the other way
+	phraseStart bool // a longer phrase starts with this word
+}
+
+// lexicon is the immutable sentiment vocabulary of one language, merged
+// with the emoji table.
+type lexicon struct {
+	entries   map[string]entry
+	prefixes  map[string]float64 // "enttäusch*" is stored as "enttäusch"
+	minPrefix int                // shortest prefix, in bytes
+	maxPrefix int                // longest prefix, in bytes
+	maxPhrase int                // longest phrase, in words
+}
+
+// lexiconFilesFor lists the files that make up each language's lexicon,
+// later files overriding earlier ones. Languages not listed use English.
+var lexiconFilesFor = map[string][]string{
+	"en": {"lexicon_emoji.txt", "lexicon_en.txt"},
+	"de": {"lexicon_emoji.txt", "lexicon_de.txt"},
+	"da": {"lexicon_emoji.txt", "lexicon_da.txt"},
+	"no": {"lexicon_emoji.txt", "lexicon_da.txt", "lexicon_no.txt"},
+	"sv": {"lexicon_emoji.txt", "lexicon_sv.txt"},
+}
+
+// lexicons holds the parsed lexicon of every language in lexiconFilesFor.
+// It is built once from the embedded files and only read afterwards.
+var lexicons = mustLoadLexicons()
+
+func mustLoadLexicons() map[string]*lexicon {
+	m, err := loadLexicons()
+	if err != nil {
+		// The files are embedded at build time, so this is a bug that
+		// TestLexiconsLoad reports; there is nothing to recover.
+		panic(err)
+	}
+	return m
+}
+
+func loadLexicons() (map[string]*lexicon, error) {
+	m := make(map[string]*lexicon, len(lexiconFilesFor))
+	for lang, files := range lexiconFilesFor {
+		lex := &lexicon{entries: make(map[string]entry, 1024), prefixes: make(map[string]float64)}
+		for _, name := range files {
+			src, err := lexiconFiles.ReadFile(name)
+			if err != nil {
+				return nil, fmt.Errorf("reading lexicon %s: %w", name, err)
+			}
+			if err := lex.parse(string(src)); err != nil {
+				return nil, fmt.Errorf("lexicon %s: %w", name, err)
+			}
+		}
+		m[lang] = lex
+	}
+	return m, nil
+}
+
+// parse adds the entries of one lexicon file to lex. Entries override
+// earlier files, but the same entry twice in one file is an error, since
+// it is almost always a mistake.
+func (lex *lexicon) parse(src string) error {
+	section := ""
+	seen := make(map[string]bool)
+	lineNo := 0
+	for line := range strings.Lines(src) {
+		lineNo++
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		if strings.HasPrefix(line, "[") && strings.HasSuffix(line, "]") {
+			section = line[1 : len(line)-1]
+			continue
+		}
+		fields := strings.Fields(line)
+		var value float64
+		if section == "modifiers" || section == "terms" {
+			if len(fields) < 2 {
+				return fmt.Errorf("line %d: want words and a number: %q", lineNo, line)
+			}
+			v, err := strconv.ParseFloat(fields[len(fields)-1], 64)
+			if err != nil {
+				return fmt.Errorf("line %d: %w", lineNo, err)
+			}
+			if v < -4 || v > 4 {
+				return fmt.Errorf("line %d: %v is outside -4..4", lineNo, v)
+			}
+			value = v
+			fields = fields[:len(fields)-1]
+		}
+		forward := false
+		if section == "negators" && len(fields) > 1 && fields[len(fields)-1] == "forward" {
+			forward = true
+			fields = fields[:len(fields)-1]
+		}
+		for _, key := range expandBraces(strings.Join(fields, " ")) {
+			id := section + "\x00" + key
+			if seen[id] {
+				return fmt.Errorf("line %d: %q listed twice in [%s]", lineNo, key, section)
+			}
+			seen[id] = true
+			if err := lex.add(section, key, value, forward); err != nil {
+				return fmt.Errorf("line %d: %w", lineNo, err)
+			}
+		}
+	}
+	return nil
+}
+
+func (lex *lexicon) add(section, key string, value float64, forward bool) error {
+	if stem, ok := strings.CutSuffix(key, "*"); ok {
+		if section != "terms" || strings.Contains(stem, " ") || len(stem) < 3 {
+			return fmt.Errorf("prefix %q: only single-word terms of 3+ bytes may end in *", key)
+		}
+		lex.prefixes[stem] = value
+		if lex.minPrefix == 0 || len(stem) < lex.minPrefix {
+			lex.minPrefix = len(stem)
+		}
+		lex.maxPrefix = max(lex.maxPrefix, len(stem))
+		return nil
+	}
+	e := lex.entries[key]
+	switch section {
+	case "negators":
+		e.negator = true
+		e.forwardOnly = forward
+	case "modifiers":
+		e.factor = value
+	case "contrast":
+		e.contrast = true
+	case "sarcasm":
+		e.sarcasm = true
+	case "terms":
+		e.score = value
+	default:
+		return fmt.Errorf("unknown section [%s]", section)
+	}
+	lex.entries[key] = e
+	if words := strings.Fields(key); len(words) > 1 {
+		first := lex.entries[words[0]]
+		first.phraseStart = true
+		lex.entries[words[0]] = first
+		lex.maxPhrase = max(lex.maxPhrase, len(words))
+	}
+	return nil
+}
+
+// expandBraces expands one {a,b,...} group: "gut{,e,en}" gives "gut",
+// "gute" and "guten". Text without braces is returned as is.
+func expandBraces(s string) []string {
+	open := strings.IndexByte(s, '{')
+	if open < 0 {
+		return []string{s}
+	}
+	end := strings.IndexByte(s[open:], '}')
+	if end < 0 {
+		return []string{s}
+	}
+	end += open
+	var out []string
+	for _, alt := range strings.Split(s[open+1:end], ",") {
+		out = append(out, s[:open]+alt+s[end+1:])
+	}
+	return out
+}
+
+// lexiconFor returns the lexicon for a language code, English for
+// languages without their own.
+func lexiconFor(lang string) *lexicon {
+	if lex, ok := lexicons[lang]; ok {
+		return lex
+	}
+	return lexicons["en"]
+}
+
+// prefixScore returns the weight of the longest listed prefix of w.
+func (lex *lexicon) prefixScore(w []byte) (float64, bool) {
+	if lex.minPrefix == 0 || len(w) < lex.minPrefix {
+		return 0, false
+	}
+	for n := min(len(w), lex.maxPrefix); n >= lex.minPrefix; n-- {
+		if v, ok := lex.prefixes[string(w[:n])]; ok {
+			return v, true
+		}
+	}
+	return 0, false
+}

@@ -1,0 +1,270 @@
+package enrich
+
+import "math"
+
+// Sentiment labels.
+const (
+	Positive = "positive"
+	Neutral  = "neutral"
+	Negative = "negative"
+)
+
+// Rules of Sentiment. The weights are ours, chosen on the development
+// texts in testdata/sentiment.
+const (
+	// alpha flattens the raw sum into -1..1: sum/sqrt(sum²+alpha). With 15
+	// one plain "good" (2) scores 0.46 and "great" plus "love" 0.84.
+	alpha = 15
+	// neutralBand: scores closer to 0 than this are neutral.
+	neutralBand = 0.15
+	// Negation turns a positive term into a weaker negative ("not good")
+	// and a negative term into a mild positive ("not bad").
+	negatePositive = -0.75
+	negateNegative = -0.5
+	negationScope  = 3 // words after a negator that it can reach
+	modifierScope  = 2 // words after a modifier that it can reach
+	maxModifier    = 2.5
+	// Before "but" a clause counts half, after it one and a half.
+	beforeContrast = 0.5
+	afterContrast  = 1.5
+	// Each exclamation mark, up to three, pushes the sum 0.3 further from 0.
+	exclaimBoost = 0.3
+	maxExclaim   = 3
+)
+
+// Sentiment scores the tone of text in language lang (an ISO 639-1 code)
+// and returns a score in -1..1 and its label: Positive, Neutral or
+// Negative. English, German, Danish, Norwegian and Swedish have their own
+// lexicons; any other language, Unknown included, is scored with the
+// English lexicon, which still reads emoji, emoticons and English words
+// mixed into the text. A text that is both praised and criticised comes
+// out by its balance, the part after "but" counting more.
+func Sentiment(text, lang string) (score float64, label string) {
+	t := tokenize(text)
+	return scoreSentiment(&t, lexiconFor(lang))
+}
+
+// hit is one sentiment term found in the text.
+type hit struct {
+	value   float64
+	word    int // word index in the text, for negation reach
+	clause  int
+	negated bool
+}
+
+// sentimentScanner walks the tokens once, collecting hits and applying
+// negation, modifiers and contrast as it goes.
+type sentimentScanner struct {
+	lex  *lexicon
+	hits []hit
+
+	word, clause int
+
+	negWord, negClause int
+	negPending         bool
+	negForwardOnly     bool
+
+	modFactor          float64 // 0 when no modifier is pending
+	modScore           float64 // the pending modifier's own term weight
+	modWord, modClause int
+
+	sentenceStart, prevSentenceStart int // indexes into hits
+	sentenceWords                    int
+	contrastBoost                    bool
+}
+
+func scoreSentiment(t *tokens, lex *lexicon) (float64, string) {
+	s := sentimentScanner{lex: lex, hits: make([]hit, 0, 16)}
+	for i := 0; i < len(t.toks); {
+		switch t.toks[i].kind {
+		case kindClause:
+			s.endClause()
+			i++
+			continue
+		case kindSentence:
+			s.endClause()
+			s.prevSentenceStart, s.sentenceStart = s.sentenceStart, len(s.hits)
+			s.sentenceWords = 0
+			s.contrastBoost = false
+			i++
+			continue
+		}
+		e, n := lex.lookup(t, i)
+		s.visit(e)
+		s.word++
+		s.sentenceWords++
+		i += n
+	}
+	s.endClause()
+
+	sum := 0.0
+	for _, h := range s.hits {
+		sum += h.value
+	}
+	if sum != 0 && t.exclaim > 0 {
+		sum += math.Copysign(exclaimBoost*float64(min(t.exclaim, maxExclaim)), sum)
+	}
+	score := sum / math.Sqrt(sum*sum+alpha)
+	return score, labelFor(score)
+}
+
+func labelFor(score float64) string {
+	switch {
+	case score >= neutralBand:
+		return Positive
+	case score <= -neutralBand:
+		return Negative
+	}
+	return Neutral
+}
+
+// visit handles one word, emoji or phrase.
+func (s *sentimentScanner) visit(e entry) {
+	if s.modFactor != 0 && s.word-s.modWord > modifierScope {
+		s.flushModifier()
+	}
+	if s.negPending && s.word-s.negWord > negationScope {
+		s.expireNegation()
+	}
+	if e.sarcasm {
+		s.sarcasm()
+	}
+	switch {
+	case e.contrast:
+		s.contrast()
+	case e.negator && e.score == 0:
+		s.expireNegation()
+		s.negPending, s.negWord, s.negClause, s.negForwardOnly = true, s.word, s.clause, e.forwardOnly
+	case e.factor != 0:
+		// A word that is both modifier and term ("super", "pretty")
+		// modifies the next term if one follows and counts as a term
+		// itself otherwise (see flushModifier).
+		f := e.factor
+		if s.modFactor != 0 {
+			f = math.Min(f*s.modFactor, maxModifier)
+		}
+		s.modFactor, s.modScore, s.modWord, s.modClause = f, e.score, s.word, s.clause
+	case e.score != 0:
+		v := e.score
+		if s.modFactor != 0 && s.modClause == s.clause {
+			v *= s.modFactor
+		}
+		s.modFactor, s.modScore = 0, 0
+		s.term(v, s.word)
+	}
+}
+
+// flushModifier drops a pending modifier that reached no term; if it was
+// also a term itself ("Lieferung war super"), it counts as that term.
+func (s *sentimentScanner) flushModifier() {
+	if s.modScore != 0 {
+		s.term(s.modScore, s.modWord)
+	}
+	s.modFactor, s.modScore = 0, 0
+}
+
+// term records a sentiment term at word index word, negating it when a
+// negator in the same clause reaches it.
+func (s *sentimentScanner) term(v float64, word int) {
+	if s.contrastBoost {
+		v *= afterContrast
+	}
+	h := hit{value: v, word: word, clause: s.clause}
+	if s.negPending && s.negClause == s.clause && word > s.negWord && word-s.negWord <= negationScope {
+		h.value = negate(h.value)
+		h.negated = true
+		s.negPending = false
+	}
+	s.hits = append(s.hits, h)
+}
+
+// expireNegation ends a negation that found no term after it: it then
+// negates the term just before it in the same clause, as in "funktioniert
+// nicht", "virker ikke" and "I recommend it not".
+func (s *sentimentScanner) expireNegation() {
+	if !s.negPending {
+		return
+	}
+	s.negPending = false
+	if n := len(s.hits); n > 0 && !s.negForwardOnly {
+		h := &s.hits[n-1]
+		if !h.negated && h.clause == s.negClause && s.negWord-h.word <= negationScope {
+			h.value = negate(h.value)
+			h.negated = true
+		}
+	}
+}
+
+func (s *sentimentScanner) endClause() {
+	s.flushModifier()
+	s.expireNegation()
+	s.clause++
+}
+
+// contrast discounts what came before "but" in this sentence, or in the
+// previous sentence when the sentence starts with it ("Nice sofa. But…").
+func (s *sentimentScanner) contrast() {
+	s.endClause() // "not only …, but" must not carry over
+	from := s.sentenceStart
+	if s.sentenceWords == 0 {
+		from = s.prevSentenceStart
+	}
+	for i := from; i < len(s.hits); i++ {
+		s.hits[i].value *= beforeContrast
+	}
+	s.contrastBoost = true
+}
+
+// sarcasm turns the praise of this sentence (or of the previous one when
+// the marker opens the sentence) into criticism: "Great job guys 🙄".
+func (s *sentimentScanner) sarcasm() {
+	s.flushModifier()
+	from := s.sentenceStart
+	if s.sentenceWords == 0 {
+		from = s.prevSentenceStart
+	}
+	for i := from; i < len(s.hits); i++ {
+		if s.hits[i].value > 0 {
+			s.hits[i].value *= negatePositive
+		}
+	}
+}
+
+func negate(v float64) float64 {
+	if v > 0 {
+		return v * negatePositive
+	}
+	return v * negateNegative
+}
+
+// meaningful reports whether e does anything beyond starting a phrase.
+func (e entry) meaningful() bool {
+	return e.score != 0 || e.factor != 0 || e.negator || e.contrast || e.sarcasm
+}
+
+// lookup finds the longest phrase, word or prefix entry at token i and
+// returns it with the number of tokens it covers (at least 1).
+func (lex *lexicon) lookup(t *tokens, i int) (entry, int) {
+	w := t.text(i)
+	e, ok := lex.entries[string(w)]
+	if ok && e.phraseStart {
+		last := i
+		for last+1 < len(t.toks) && last+1-i < lex.maxPhrase && t.toks[last+1].kind <= kindEmoticon {
+			last++
+		}
+		for j := last; j > i; j-- {
+			if pe, ok := lex.entries[string(t.span(i, j))]; ok && pe.meaningful() {
+				return pe, j - i + 1
+			}
+		}
+	}
+	if ok {
+		return e, 1
+	}
+	if t.toks[i].kind == kindWord {
+		if v, ok := lex.prefixScore(w); ok {
+			return entry{score: v}, 1
+		}
+	}
+	return entry{}, 1
+}
