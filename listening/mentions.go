@@ -24,7 +24,7 @@ func (s *Service) Mentions(ctx context.Context, f MentionFilter) ([]Mention, err
 		return nil, samtal.FieldError("limit", "error.limit_invalid")
 	}
 	if f.State != "" && !slices.Contains(States, f.State) {
-		return nil, samtal.FieldError("state", "error.state_invalid")
+		return nil, samtal.FieldError("state", "error.mention_state_invalid")
 	}
 	switch f.Sentiment {
 	case "", "positive", "neutral", "negative":
@@ -69,7 +69,7 @@ func (s *Service) ChangeMentions(ctx context.Context, ids []int64, c MentionChan
 		return 0, samtal.FieldError("state", "error.change_empty")
 	}
 	if c.State != nil && !slices.Contains(States, *c.State) {
-		return 0, samtal.FieldError("state", "error.state_invalid")
+		return 0, samtal.FieldError("state", "error.mention_state_invalid")
 	}
 	if c.Assignee != nil && *c.Assignee != 0 {
 		if err := s.Store.AssignableAccount(ctx, *c.Assignee); err != nil {

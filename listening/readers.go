@@ -78,10 +78,10 @@ func fetchError(err error) error {
 }
 
 // NewReaders returns the readers of the kinds that are fetched, sharing
-// one safe client (and so its per-host politeness). allowPrivate lets
+// one safe client (and so its per-host politeness). opts.AllowPrivate lets
 // sources point at loopback and private networks.
-func NewReaders(allowPrivate bool) map[string]Reader {
-	c := fetch.New(fetch.Options{AllowPrivate: allowPrivate})
+func NewReaders(opts fetch.Options) map[string]Reader {
+	c := fetch.New(opts)
 	return map[string]Reader{
 		KindFeed:     FeedReader{Client: c},
 		KindMastodon: MastodonReader{Client: c},

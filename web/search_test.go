@@ -60,7 +60,8 @@ func TestSearchAPIAndPage(t *testing.T) {
 			if !strings.Contains(res.body, `"kind":"comment"`) || strings.Contains(res.body, `"kind":"idea"`) {
 				t.Errorf("kind=comment: %s", res.body)
 			}
-			wantAPIError(t, h.api("GET", "/api/v1/search?q=sofa&kind=mention", ""), 422, samtal.EINVALID, "kind")
+			// Mentions are staff's: a visitor must sign in.
+			wantAPIError(t, h.api("GET", "/api/v1/search?q=sofa&kind=mention", ""), 401, samtal.EUNAUTHORIZED, "")
 			wantAPIError(t, h.api("GET", "/api/v1/search?q=sofa&kind=idea,bogus", ""), 422, samtal.EINVALID, "kind")
 			wantAPIError(t, h.api("GET", "/api/v1/search?q=sofa&cursor=zzz", ""), 422, samtal.EINVALID, "cursor")
 			wantAPIError(t, h.api("GET", "/api/v1/search?q=sofa&limit=0", ""), 422, samtal.EINVALID, "limit")

@@ -34,6 +34,7 @@ import (
 	"github.com/samtal-dev/samtal/idea"
 	"github.com/samtal-dev/samtal/jobs"
 	"github.com/samtal-dev/samtal/listening"
+	"github.com/samtal-dev/samtal/listening/fetch"
 	"github.com/samtal-dev/samtal/mail"
 	"github.com/samtal-dev/samtal/markup"
 	"github.com/samtal-dev/samtal/moderation"
@@ -416,7 +417,7 @@ func open(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 	a.advocates = &advocate.Service{Store: sqlstore.NewAdvocates(db), Consents: a.consents, Mailer: a.outbox,
 		Translator: a.catalog, BaseURL: a.baseURL, Log: log}
 	a.listening = &listening.Service{Store: sqlstore.NewListening(db), Resolver: a.resolver,
-		Readers: listening.NewReaders(cfg.AllowPrivateSources)}
+		Readers: listening.NewReaders(fetch.Options{AllowPrivate: cfg.AllowPrivateSources})}
 	maintenance := func(ctx context.Context, now time.Time) error {
 		// Advocate scores of the persons with news since the last run.
 		_, scores := a.advocates.RunScores(ctx)

@@ -71,11 +71,11 @@ func Bands(fp uint64) [4]uint32 {
 }
 
 // NearDuplicate reports whether two fingerprints are of near-duplicate
-// texts: two identical 16-bit blocks and at most MaxDistance differing
-// bits (always true after one word was replaced, added or removed), or one
-// identical block and at most 8 differing bits (most two-word edits). A
-// zero fingerprint (a text too short to fingerprint) is never a near
-// duplicate.
+// texts: two identical 16-bit blocks and at most MaxDistance (12)
+// differing bits, which holds after one word of a review was replaced,
+// added or removed, or one identical block and at most 8 differing bits,
+// which holds after most two-word edits. A zero fingerprint (a text too
+// short to fingerprint) is never a near duplicate.
 func NearDuplicate(a, b uint64) bool {
 	if a == 0 || b == 0 {
 		return false
@@ -150,9 +150,11 @@ func fingerprints(t *tokens) (fp, exact uint64) {
 
 	var votes [4][16]int32
 	var filled [4]bool
+	var sums [4]uint64 // order-free digest of each group, to break ties
 	for _, h := range words {
 		g := h >> 62
 		filled[g] = true
+		sums[g] += h
 		v := &votes[g]
 		for j := range 16 {
 			if h>>(8+j)&1 == 1 {
@@ -165,8 +167,12 @@ func fingerprints(t *tokens) (fp, exact uint64) {
 	for g := range 4 {
 		var b uint16
 		if filled[g] {
+			// A tied vote takes its bit from the group's digest: a
+			// fixed 0 would make groups of two or three common words
+			// look alike across unrelated texts.
+			tie := mix64(sums[g])
 			for j := range 16 {
-				if votes[g][j] > 0 {
+				if votes[g][j] > 0 || votes[g][j] == 0 && tie>>j&1 == 1 {
 					b |= 1 << j
 				}
 			}

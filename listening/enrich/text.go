@@ -69,24 +69,20 @@ func (t *tokens) add(text string) {
 	}
 	t.runes += utf8.RuneCountInString(strings.TrimSpace(text))
 	inWord := false
-	chunkStart := true // at the start of a whitespace-separated chunk
+	// Where the current whitespace-separated chunk began, in the text and
+	// in t, so that a chunk that turns out to be a URL can be taken back.
+	// Checking only when a chunk shows '.', '@', '/' or ':' keeps plain
+	// words from being scanned twice.
+	chunk, chunkToks, chunkBuf, chunkLetters := 0, len(t.toks), len(t.buf), t.letters
 	for i := 0; i < len(text); {
 		r, size := rune(text[i]), 1
 		if r >= utf8.RuneSelf {
 			r, size = utf8.DecodeRuneInString(text[i:])
 		}
-		if chunkStart && !isSpace(r) {
-			chunkStart = false
-			if n := skippableChunk(text[i:]); n > 0 {
-				t.endWord(&inWord)
-				i += n
-				continue
-			}
-		}
 		switch {
 		case isSpace(r):
 			t.endWord(&inWord)
-			chunkStart = true
+			chunk, chunkToks, chunkBuf, chunkLetters = i+size, len(t.toks), len(t.buf), t.letters
 			if r == '\n' {
 				t.addBreak(kindSentence, '\n')
 			}
@@ -118,6 +114,14 @@ func (t *tokens) add(text string) {
 			t.endWord(&inWord)
 			t.addEmoji(text[i : i+size])
 		default:
+			if (r == '.' || r == '@' || r == '/' || r == ':') && i+1 < len(text) && text[i+1] > ' ' {
+				if n := skippableChunk(text[chunk:]); n > 0 && chunk+n > i {
+					t.toks, t.buf, t.letters = t.toks[:chunkToks], t.buf[:chunkBuf], chunkLetters
+					inWord = false
+					i = chunk + n
+					continue
+				}
+			}
 			t.endWord(&inWord)
 			if n, canon := emoticonAt(text, i); n > 0 {
 				t.addEmoticon(canon)

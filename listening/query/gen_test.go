@@ -91,9 +91,11 @@ func genQuery(r *rand.Rand, depth int) string {
 	if depth <= 0 {
 		return genTerm(r)
 	}
-	switch r.IntN(7) {
+	switch r.IntN(8) {
 	case 0, 1:
 		return genTerm(r)
+	case 7: // fields alone, which the Index files under sites and languages
+		return genField(r) + pick(r, []string{" AND ", " OR "}) + genField(r)
 	case 2: // AND, sometimes with NOT
 		n := 2 + r.IntN(2)
 		parts := []string{"(" + genQuery(r, depth-1) + ")"}
@@ -139,7 +141,7 @@ func genDoc(r *rand.Rand) Doc {
 	d := Doc{
 		Title:  words(r.IntN(5)),
 		Text:   words(3 + r.IntN(40)),
-		URL:    pick(r, []string{"", "https://www.ikea.com/de/review/1", "https://jysk.dk/x", "http://shop.ikea.com/", "https://trustpilot.com/review/ikea.de"}),
+		URL:    pick(r, []string{"", "https://www.ikea.com/de/review/1", "https://jysk.dk/x", "http://shop.ikea.com/", "https://trustpilot.com/review/ikea.de", "https://m.shop.ikea.com/sofa", "https://de.trustpilot.com/review/jysk.dk"}),
 		Author: pick(r, []string{"", "Anna Larsen", "IKEA Deutschland", "jysk fan"}),
 		Lang:   pick(r, []string{"", "de", "da", "en"}),
 	}

@@ -3,6 +3,7 @@ package query
 import (
 	"math/bits"
 	"slices"
+	"strings"
 	"sync"
 	"unicode/utf8"
 )
@@ -13,46 +14,78 @@ import (
 const maxPrefixKey = 8
 
 // Index matches one mention against many topics. From every query it
-// takes a necessary condition (see Query.Terms) and files the topic under
-// those words and prefixes; a mention then only evaluates the topics filed
-// under one of its own tokens, plus those without a condition. An Index is
-// immutable and safe for concurrent use; build a new one when topics
-// change.
+// derives a necessary condition (words, word prefixes, sites or languages
+// of which a matching mention has at least one) and files the topic under
+// them; a mention then only evaluates the topics filed under something it
+// has, plus the few topics without a condition (such as a query on
+// rating: alone). An Index is immutable and safe for concurrent use; build
+// a new one when topics change.
 type Index struct {
-	ids        []int64 // sorted; topic i of the lists below is ids[i]
-	qs         []*Query
+	ids []int64 // sorted; topic i of the lists below is ids[i]
+	qs  []*Query
+
+	words      []indexKey // the keys of exact, to walk when they are few
 	exact      map[string][]int32
+	prefixes   []indexKey // the keys of prefix, to walk when they are few
 	prefix     map[string][]int32
-	prefixLens uint32  // bit n set: some prefix key has n bytes
+	prefixLens uint32 // bit n set: some prefix key has n bytes
+	site       map[string][]int32
+	lang       map[string][]int32
 	always     []int32 // topics without a condition
-	pool       sync.Pool
+
+	pool sync.Pool // *scratch
+}
+
+// indexKey is a word or prefix with the topics filed under it.
+type indexKey struct {
+	s      string
+	hash   uint64
+	topics []int32
 }
 
 // NewIndex builds an index of topics by id. Nil queries are left out.
 func NewIndex(topics map[int64]*Query) *Index {
-	ix := &Index{exact: map[string][]int32{}, prefix: map[string][]int32{}}
+	ix := &Index{
+		exact:  map[string][]int32{},
+		prefix: map[string][]int32{},
+		site:   map[string][]int32{},
+		lang:   map[string][]int32{},
+	}
 	for id, q := range topics {
 		if q != nil {
 			ix.ids = append(ix.ids, id)
 		}
 	}
 	slices.Sort(ix.ids)
+	hashes := map[string]uint64{}
 	for i, id := range ix.ids {
 		q := topics[id]
 		ix.qs = append(ix.qs, q)
-		if !q.need.ok {
+		if !q.index.ok {
 			ix.always = append(ix.always, int32(i))
 			continue
 		}
-		for _, k := range q.need.keys {
-			if !k.prefix {
+		for _, k := range q.index.keys {
+			switch k.kind {
+			case keyWord:
 				ix.exact[k.s] = appendOnce(ix.exact[k.s], int32(i))
-				continue
+				hashes[k.s] = k.hash
+			case keyPrefix:
+				s := truncate(k.s, maxPrefixKey)
+				ix.prefix[s] = appendOnce(ix.prefix[s], int32(i))
+				ix.prefixLens |= 1 << len(s)
+			case keySite:
+				ix.site[k.s] = appendOnce(ix.site[k.s], int32(i))
+			case keyLang:
+				ix.lang[k.s] = appendOnce(ix.lang[k.s], int32(i))
 			}
-			s := truncate(k.s, maxPrefixKey)
-			ix.prefix[s] = appendOnce(ix.prefix[s], int32(i))
-			ix.prefixLens |= 1 << len(s)
 		}
+	}
+	for s, l := range ix.exact {
+		ix.words = append(ix.words, indexKey{s: s, hash: hashes[s], topics: l})
+	}
+	for s, l := range ix.prefix {
+		ix.prefixes = append(ix.prefixes, indexKey{s: s, topics: l})
 	}
 	n := (len(ix.ids) + 63) / 64
 	ix.pool.New = func() any { return &scratch{bits: make([]uint64, n)} }
@@ -90,28 +123,8 @@ func (ix *Index) Match(p *Prepared) []int64 {
 func (ix *Index) AppendMatch(dst []int64, p *Prepared) []int64 {
 	s := ix.pool.Get().(*scratch)
 	defer ix.pool.Put(s)
-	cand := s.bits
-	clear(cand)
-	mark := func(l []int32) {
-		for _, i := range l {
-			cand[i>>6] |= 1 << (i & 63)
-		}
-	}
-	for _, t := range p.terms {
-		if l, ok := ix.exact[t]; ok {
-			mark(l)
-		}
-		for lens, n := ix.prefixLens, 1; lens>>n != 0 && n <= len(t); n++ {
-			if lens&(1<<n) == 0 {
-				continue
-			}
-			if l, ok := ix.prefix[t[:n]]; ok {
-				mark(l)
-			}
-		}
-	}
-	mark(ix.always)
-	for w, word := range cand {
+	ix.candidates(p, s.bits)
+	for w, word := range s.bits {
 		for word != 0 {
 			i := w<<6 | bits.TrailingZeros64(word)
 			word &= word - 1
@@ -121,4 +134,59 @@ func (ix *Index) AppendMatch(dst []int64, p *Prepared) []int64 {
 		}
 	}
 	return dst
+}
+
+// candidates sets the bits of the topics whose condition p meets. It
+// walks whichever is shorter: the mention's tokens or the index's keys.
+func (ix *Index) candidates(p *Prepared, cand []uint64) {
+	clear(cand)
+	mark := func(l []int32) {
+		for _, i := range l {
+			cand[i>>6] |= 1 << (i & 63)
+		}
+	}
+	if len(ix.words) < len(p.terms) {
+		for i := range ix.words {
+			if k := &ix.words[i]; p.find(k.s, k.hash) >= 0 {
+				mark(k.topics)
+			}
+		}
+	} else {
+		for _, t := range p.terms {
+			if l, ok := ix.exact[t]; ok {
+				mark(l)
+			}
+		}
+	}
+	if len(ix.prefixes) < 2*len(p.terms) {
+		for i := range ix.prefixes {
+			if k := &ix.prefixes[i]; p.hasPrefix(k.s) {
+				mark(k.topics)
+			}
+		}
+	} else {
+		for _, t := range p.terms {
+			for n := 1; ix.prefixLens>>n != 0 && n <= len(t); n++ {
+				if ix.prefixLens&(1<<n) == 0 {
+					continue
+				}
+				if l, ok := ix.prefix[t[:n]]; ok {
+					mark(l)
+				}
+			}
+		}
+	}
+	if len(ix.site) > 0 {
+		// site:ikea.com is met by ikea.com and by any of its subdomains.
+		for h := p.host; h != ""; {
+			mark(ix.site[h])
+			i := strings.IndexByte(h, '.')
+			if i < 0 {
+				break
+			}
+			h = h[i+1:]
+		}
+	}
+	mark(ix.lang[p.lang])
+	mark(ix.always)
 }

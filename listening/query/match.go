@@ -93,6 +93,12 @@ func (p *Prepared) prefixRange(pre string) (lo, hi int) {
 	return lo, hi
 }
 
+// hasPrefix reports whether a term starts with pre.
+func (p *Prepared) hasPrefix(pre string) bool {
+	i, _ := slices.BinarySearch(p.terms, pre)
+	return i < len(p.terms) && strings.HasPrefix(p.terms[i], pre)
+}
+
 // inScope cuts a sorted position list to the positions in sc.
 func (p *Prepared) inScope(ps []int32, sc scope) []int32 {
 	switch sc {

@@ -5,15 +5,25 @@ import (
 	"unicode/utf8"
 )
 
-// key is a folded word, or with prefix set, the start of a word.
+// keyKind says what a key is looked up among.
+type keyKind uint8
+
+const (
+	keyWord   keyKind = iota // a token
+	keyPrefix                // the start of a token
+	keySite                  // the host or a parent domain of the mention's address
+	keyLang                  // the mention's language
+)
+
+// key is one thing a mention may have.
 type key struct {
-	s      string
-	prefix bool
+	s    string
+	kind keyKind
+	hash uint64 // hashString(s) for words
 }
 
 // cond is a necessary condition of a query: every matching mention has at
-// least one of keys among the tokens of its title or text. ok is false
-// when the query has no such condition (only fields or author:).
+// least one of keys. ok is false when the query has no such condition.
 type cond struct {
 	keys []key
 	cost float64 // how often the condition is expected to hold; lower is better
@@ -21,29 +31,42 @@ type cond struct {
 }
 
 // need derives n's condition: OR takes the union of its operands, AND and
-// NEAR the cheapest of theirs, a phrase its rarest word; NOT and fields
-// give none.
-func need(n *node) cond {
+// NEAR the cheapest of theirs, a phrase its rarest word; NOT, url: and
+// rating: give none.
+//
+// With forIndex unset (Query.Terms) only words of the title and text
+// count. With it set (Index) so do author: words, which Prepared holds
+// among its tokens, and site: and language:.
+func need(n *node, forIndex bool) cond {
 	switch n.kind {
 	case kWord, kPhrase:
-		if n.scope == inAuthor {
-			return cond{} // author tokens are not in the title or text
+		if n.scope == inAuthor && !forIndex {
+			return cond{}
 		}
 		var best cond
 		for _, pt := range n.pats {
 			best = cheaper(best, patCond(pt))
 		}
 		return best
+	case kSite, kLang:
+		if !forIndex {
+			return cond{}
+		}
+		k := key{s: n.val, kind: keySite}
+		if n.kind == kLang {
+			k.kind = keyLang
+		}
+		return cond{keys: []key{k}, cost: keyCost(k), ok: true}
 	case kAnd, kNear:
 		var best cond
 		for _, k := range n.kids {
-			best = cheaper(best, need(k))
+			best = cheaper(best, need(k, forIndex))
 		}
 		return best
 	case kOr:
 		u := cond{ok: true}
 		for _, k := range n.kids {
-			c := need(k)
+			c := need(k, forIndex)
 			if !c.ok {
 				return cond{}
 			}
@@ -67,15 +90,25 @@ func cheaper(a, b cond) cond {
 }
 
 func patCond(pt pattern) cond {
-	k := key{s: pt.text[:pt.lit], prefix: pt.wild()}
+	k := key{s: pt.text, kind: keyWord, hash: pt.hash}
+	if pt.wild() {
+		k = key{s: pt.text[:pt.lit], kind: keyPrefix}
+	}
 	return cond{keys: []key{k}, cost: keyCost(k), ok: true}
 }
 
-// keyCost estimates how common a key is among the words of mentions:
-// short words, stop words and short prefixes are common.
+// keyCost estimates how common a key is among mentions: short words,
+// stop words and short prefixes are common; a site carries many mentions
+// and a language even more.
 func keyCost(k key) float64 {
+	switch k.kind {
+	case keySite:
+		return 8
+	case keyLang:
+		return 60
+	}
 	n := utf8.RuneCountInString(k.s)
-	if k.prefix {
+	if k.kind == keyPrefix {
 		switch n {
 		case 1:
 			return 300
@@ -128,12 +161,12 @@ func isStopword(w string) bool {
 // only uses fields (site:, language:, rating:, author:, url:); such a query
 // must be checked against every mention.
 func (q *Query) Terms() []string {
-	if !q.need.ok {
+	if !q.terms.ok {
 		return nil
 	}
-	out := make([]string, 0, len(q.need.keys))
-	for _, k := range q.need.keys {
-		if k.prefix {
+	out := make([]string, 0, len(q.terms.keys))
+	for _, k := range q.terms.keys {
+		if k.kind == keyPrefix {
 			out = append(out, k.s+"*")
 		} else {
 			out = append(out, k.s)

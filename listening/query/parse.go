@@ -20,8 +20,9 @@ const (
 // Query is a compiled topic query. It is immutable and safe for concurrent
 // use.
 type Query struct {
-	root *node
-	need cond
+	root  *node
+	terms cond // for Terms: words of the title and text
+	index cond // for Index: also author: words, site: and language:
 }
 
 // String returns the query in normalised form: words folded to lower case
@@ -61,7 +62,7 @@ func Parse(src string) (*Query, error) {
 	if err := checkNegation(root); err != nil {
 		return nil, err
 	}
-	q := &Query{root: root, need: need(root)}
+	q := &Query{root: root, terms: need(root, false), index: need(root, true)}
 	// The normal form must read back, so it is held to the same limit.
 	if n := utf8.RuneCountInString(q.String()); n > MaxQueryLen {
 		return nil, perr(len(rs)+1, "the query is too long: written out in full (AND between words side by side) it has %d characters; at most %d", n, MaxQueryLen)

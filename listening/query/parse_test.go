@@ -76,6 +76,8 @@ func TestParseValid(t *testing.T) {
 		{"rating:[ 0 TO 0.25 ] AND ikea", "rating:[0 TO 0.25] AND ikea"},
 		{"language:da AND NOT (ikea OR jysk)", "language:da AND NOT (ikea OR jysk)"},
 		{"ikea\tsofa\n", "ikea AND sofa"},
+		{`"12:30" sofa`, `"12 30" AND sofa`},
+		{"title:12:30", `title:"12 30"`},
 	}
 	for _, tt := range tests {
 		q, err := Parse(tt.in)
@@ -155,6 +157,7 @@ func TestParseErrors(t *testing.T) {
 		{"ikea >>> sofa", 6, `">>>" ends a comment, but no comment was opened with "<<<"`},
 		{"foo:bar", 1, `unknown field "foo:"; the fields are title:, author:, site:, url:, language: and rating: (put text with a colon in quotes)`},
 		{"møbler https://ikea.com", 8, `unknown field "https:"; the fields are title:, author:, site:, url:, language: and rating: (put text with a colon in quotes)`},
+		{"open 12:30", 6, `unknown field "12:"; the fields are title:, author:, site:, url:, language: and rating: (put text with a colon in quotes)`},
 		{"Title:sofa", 1, `write the field "title:" in lower case`},
 		{"title:", 1, "title: needs a value right after the colon, as in title:sofa or title:\"green sofa\""},
 		{"title: sofa", 1, "title: needs a value right after the colon, as in title:sofa or title:\"green sofa\""},
