@@ -3,6 +3,7 @@ package listening
 import (
 	"context"
 	"fmt"
+	"hash/fnv"
 	"net/url"
 	"slices"
 	"strings"
@@ -10,7 +11,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/samtal-dev/samtal"
 	"github.com/samtal-dev/samtal/listening/enrich"
 	"github.com/samtal-dev/samtal/listening/importer"
 	"github.com/samtal-dev/samtal/listening/query"
@@ -187,18 +187,28 @@ func (s *Service) enrichAll(ms []*Mention, ix *query.Index) {
 func enrichOne(m *Mention, ix *query.Index) {
 	r := enrich.Enrich(m.Title, m.Text, m.Lang)
 	m.Lang, m.Sentiment, m.SentimentLabel, m.Fingerprint = r.Lang, r.Sentiment, r.SentimentLabel, r.Fingerprint
-	for _, b := range enrich.Bands(r.Fingerprint) {
-		m.BandKeys = append(m.BandKeys, int64(b))
+	m.BandKeys = bandKeysOf(r.Fingerprint)
+	if r.Fingerprint == 0 && r.ExactKey != 0 {
+		// Too short to fingerprint: the same words by the same author
+		// (every "Thanks!" is not one post).
+		m.BandKeys = append(m.BandKeys, exactBand(r.ExactKey, m.Author))
 	}
-	m.BandKeys = append(m.BandKeys, exactBand(r.ExactKey))
 	if ix != nil {
 		m.Topics = ix.Match(query.Prepare(docOf(m)))
 	}
 }
 
-// exactBand files an exact key among the band keys: band keys are small
-// numbers, exact keys have bit 62 set.
-func exactBand(k uint64) int64 { return int64(k&(1<<62-1) | 1<<62) }
+// exactBand files the exact key of a short text, with its author, among
+// the band keys: band keys are small numbers, exact keys have bit 62 set.
+func exactBand(k uint64, author string) int64 {
+	h := fnv.New64a()
+	h.Write([]byte(strings.ToLower(strings.TrimSpace(author))))
+	k ^= h.Sum64()
+	return int64(k&(1<<62-1) | 1<<62)
+}
+
+// isExactBand reports whether a band key is an exact key.
+func isExactBand(k int64) bool { return k&(1<<62) != 0 }
 
 func docOf(m *Mention) query.Doc {
 	return query.Doc{Title: m.Title, Text: m.Text, URL: m.URL, Author: m.Author, AuthorHandle: m.AuthorHandle, Lang: m.Lang, Rating: m.Rating}
@@ -213,6 +223,9 @@ func (s *Service) cluster(ctx context.Context, ms []*Mention) (int, error) {
 	for _, m := range ms {
 		keys = append(keys, m.BandKeys...)
 	}
+	if len(keys) == 0 {
+		return 0, nil
+	}
 	cands, err := s.Store.DuplicateCandidates(ctx, keys)
 	if err != nil {
 		return 0, err
@@ -224,51 +237,44 @@ func (s *Service) cluster(ctx context.Context, ms []*Mention) (int, error) {
 	}
 	byKey := map[int64][]cand{}
 	for _, c := range cands {
-		head := c.ID
-		if c.DuplicateOf != 0 {
-			head = c.DuplicateOf
-		}
-		// The store returns the candidate once; file it under every band
-		// key it shares with the batch.
-		for _, k := range bandKeysOf(c.Fingerprint) {
-			byKey[k] = append(byKey[k], cand{fp: c.Fingerprint, head: head})
-		}
+		byKey[c.K] = append(byKey[c.K], cand{fp: c.Fingerprint, head: c.ID})
 	}
 	dups := 0
 	for _, m := range ms {
 		var found *cand
-		for i, k := range m.BandKeys {
-			exact := i == len(m.BandKeys)-1
+	probe:
+		for _, k := range m.BandKeys {
 			for j := range byKey[k] {
 				c := &byKey[k][j]
-				if exact || enrich.NearDuplicate(c.fp, m.Fingerprint) {
+				if isExactBand(k) || enrich.NearDuplicate(c.fp, m.Fingerprint) {
 					found = c
-					break
+					break probe
 				}
 			}
-			if found != nil {
-				break
-			}
 		}
-		if found != nil {
-			dups++
-			m.Topics = nil
-			if found.m != nil {
-				m.BatchHead = found.m
-			} else {
-				m.DuplicateOf = found.head
+		if found == nil {
+			for _, k := range m.BandKeys {
+				byKey[k] = append(byKey[k], cand{fp: m.Fingerprint, m: m})
 			}
 			continue
 		}
-		for _, k := range m.BandKeys {
-			byKey[k] = append(byKey[k], cand{fp: m.Fingerprint, m: m})
+		dups++
+		m.Topics = nil
+		if found.m != nil {
+			m.BatchHead = found.m
+		} else {
+			m.DuplicateOf = found.head
 		}
 	}
 	return dups, nil
 }
 
-// bandKeysOf returns the band keys of a stored fingerprint.
+// bandKeysOf returns the band keys of a fingerprint; none for the zero
+// fingerprint of a short text.
 func bandKeysOf(fp uint64) []int64 {
+	if fp == 0 {
+		return nil
+	}
 	var out []int64
 	for _, b := range enrich.Bands(fp) {
 		out = append(out, int64(b))
@@ -276,30 +282,31 @@ func bandKeysOf(fp uint64) []int64 {
 	return out
 }
 
-// linkAuthors links each mention to the person of its author, resolving
-// each distinct identity once.
+// linkAuthors links each mention to the person of its author: the
+// batch's authors are resolved together, new persons in one transaction.
 func (s *Service) linkAuthors(ctx context.Context, src *Source, ms []*Mention) error {
 	if s.Resolver == nil {
 		return nil
 	}
-	done := map[person.Identity]person.Resolved{}
+	var in []person.Resolution
+	var of []*Mention
 	for _, m := range ms {
 		id, ok := authorIdentity(src, m)
 		if !ok {
 			continue
 		}
-		r, seen := done[id]
-		if !seen {
-			var err error
-			r, err = s.Resolver.ResolveIdentity(ctx, person.Resolution{Identity: id, Name: m.Author, Locale: langLocale(m.Lang)})
-			if samtal.ErrorCode(err) == samtal.EINVALID {
-				continue // a handle that does not parse links to no one
-			} else if err != nil {
-				return fmt.Errorf("link author: %w", err)
-			}
-			done[id] = r
-		}
-		m.PersonID, m.IdentityID = r.PersonID, r.IdentityID
+		in = append(in, person.Resolution{Identity: id, Name: m.Author, Locale: langLocale(m.Lang)})
+		of = append(of, m)
+	}
+	if len(in) == 0 {
+		return nil
+	}
+	res, err := s.Resolver.ResolveBatch(ctx, in)
+	if err != nil {
+		return fmt.Errorf("link authors: %w", err)
+	}
+	for i, r := range res {
+		of[i].PersonID, of[i].IdentityID = r.PersonID, r.IdentityID
 	}
 	return nil
 }

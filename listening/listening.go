@@ -261,12 +261,12 @@ type RowReport struct {
 // MaxRowReports is how many row errors an import keeps; the count goes on.
 const MaxRowReports = 200
 
-// DupCandidate is a stored mention that shares a fingerprint band with a
-// new one.
+// DupCandidate is a stored cluster head that shares the band key K with
+// a new mention.
 type DupCandidate struct {
+	K           int64
 	ID          int64
 	Fingerprint uint64
-	DuplicateOf int64
 }
 
 // HistoryItem is a stored mention as a topic's run over history sees it.
@@ -310,8 +310,8 @@ type Store interface {
 
 	// KnownKeys returns which of keys a source has stored already.
 	KnownKeys(ctx context.Context, sourceID int64, keys []string) (map[string]bool, error)
-	// DuplicateCandidates returns the stored mentions that share one of
-	// the band keys.
+	// DuplicateCandidates returns the stored cluster heads that share one
+	// of the band keys.
 	DuplicateCandidates(ctx context.Context, bandKeys []int64) ([]DupCandidate, error)
 	// InsertMentions stores mentions (skipping keys stored meanwhile) with
 	// their topics, band keys and day counts, in one transaction, and

@@ -203,6 +203,19 @@ func TestNearDuplicatesCountOnce(t *testing.T) {
 		if res.Duplicates != 0 {
 			t.Errorf("a different review was taken for a duplicate")
 		}
+		// Short texts: the same words by the same author are one post;
+		// the same "Thanks!" by two people are two.
+		short := []raw.Item{
+			{ExternalID: "s1", Author: "Anna", Text: "Thanks, great sofa!", Published: w.now},
+			{ExternalID: "s2", Author: "Bo", Text: "Thanks, great sofa!", Published: w.now},
+		}
+		if res, _ := w.svc.Ingest(w.system, a, short); res.Duplicates != 0 || len(res.IDs) != 2 {
+			t.Errorf("two people's thanks: %+v", res)
+		}
+		again := []raw.Item{{ExternalID: "s3", Author: "anna", Text: "thanks great sofa", Published: w.now}}
+		if res, _ := w.svc.Ingest(w.system, b, again); res.Duplicates != 1 {
+			t.Errorf("Anna's thanks re-posted: %+v", res)
+		}
 	})
 }
 

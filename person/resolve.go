@@ -142,6 +142,67 @@ func (r *Resolver) ResolveIdentity(ctx context.Context, in Resolution) (Resolved
 	return Resolved{}, errors.New("resolve identity: kept conflicting")
 }
 
+// ResolveBatch resolves many arriving identities (a delivery of mentions)
+// with the rules of Resolve, creating the new persons in one transaction.
+// Identities that do not parse get a zero Resolved and no error: one bad
+// handle must not refuse the others. If someone resolves one of the same
+// identities meanwhile, the batch falls back to one at a time.
+func (r *Resolver) ResolveBatch(ctx context.Context, in []Resolution) ([]Resolved, error) {
+	out := make([]Resolved, len(in))
+	var fresh []*Person
+	var proposals [][]Suggestion
+	var freshAt [][]int // the inputs each new person answers
+	byKey := map[Identity]int{}
+	for i, res := range in {
+		id, err := NormalizeIdentity(res.Identity)
+		if err != nil {
+			continue
+		}
+		key := Identity{Kind: id.Kind, Network: id.Network, Value: id.Value, Verified: id.Verified}
+		if k, ok := byKey[key]; ok {
+			freshAt[k] = append(freshAt[k], i)
+			continue
+		}
+		found, err := r.Store.FindIdentity(ctx, id.Kind, id.Network, id.Value, id.Verified)
+		if err == nil {
+			out[i] = Resolved{PersonID: found.PersonID, IdentityID: found.ID}
+			continue
+		} else if samtal.ErrorCode(err) != samtal.ENOTFOUND {
+			return nil, err
+		}
+		p := &Person{Name: strings.TrimSpace(res.Name), Locale: res.Locale, Location: strings.TrimSpace(res.Location),
+			Identities: []Identity{id}}
+		others, err := r.candidates(ctx, p, id)
+		if err != nil {
+			return nil, err
+		}
+		byKey[key] = len(fresh)
+		fresh = append(fresh, p)
+		proposals = append(proposals, others)
+		freshAt = append(freshAt, []int{i})
+	}
+	if len(fresh) == 0 {
+		return out, nil
+	}
+	err := r.Store.CreateResolvedBatch(ctx, fresh, proposals)
+	if samtal.ErrorCode(err) == samtal.ECONFLICT {
+		for i := range in {
+			if out[i], err = r.ResolveIdentity(ctx, in[i]); err != nil && samtal.ErrorCode(err) != samtal.EINVALID {
+				return nil, err
+			}
+		}
+		return out, nil
+	} else if err != nil {
+		return nil, err
+	}
+	for k, p := range fresh {
+		for n, i := range freshAt[k] {
+			out[i] = Resolved{PersonID: p.ID, IdentityID: p.Identities[0].ID, Created: n == 0}
+		}
+	}
+	return out, nil
+}
+
 // candidates returns the merge suggestions for a person about to be made
 // from id, each naming the other person in PersonB and the new one as 0:
 // they are stored in the transaction that makes the person, so a new

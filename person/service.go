@@ -41,6 +41,11 @@ type Store interface {
 	// in each suggestion's PersonB (pairs on the do-not-merge list left
 	// out).
 	CreateResolved(ctx context.Context, p *Person, proposals []Suggestion) error
+	// CreateResolvedBatch is CreateResolved for many persons in one
+	// transaction (proposals[i] are the suggestions of ps[i]); ECONFLICT
+	// if one of the identities belongs to someone already, and then
+	// nothing is stored.
+	CreateResolvedBatch(ctx context.Context, ps []*Person, proposals [][]Suggestion) error
 	PersonByID(ctx context.Context, id int64) (*Person, error)
 	// PersonExists returns ENOTFOUND unless person id exists: one lookup,
 	// for reads that need only that (a profile page asks three of them).

@@ -351,9 +351,9 @@ func (s *Listening) KnownKeys(ctx context.Context, sourceID int64, keys []string
 	return out, nil
 }
 
-// DuplicateCandidates implements listening.Store.
+// DuplicateCandidates implements listening.Store: the cluster heads that
+// share a band key, from the band table alone.
 func (s *Listening) DuplicateCandidates(ctx context.Context, keys []int64) ([]listening.DupCandidate, error) {
-	seen := map[int64]bool{}
 	var out []listening.DupCandidate
 	for start := 0; start < len(keys); start += 500 {
 		part := keys[start:min(start+500, len(keys))]
@@ -361,27 +361,21 @@ func (s *Listening) DuplicateCandidates(ctx context.Context, keys []int64) ([]li
 		for i, k := range part {
 			args[i] = k
 		}
-		rows, err := s.db.readRows(ctx, `SELECT m.id, m.fingerprint, COALESCE(m.duplicate_of, 0) FROM mentions m
-			WHERE m.id IN (SELECT mention_id FROM mention_bands WHERE k IN (`+placeholders(1, len(part))+`))`, args...)
+		rows, err := s.db.readRows(ctx, `SELECT k, mention_id, fingerprint FROM mention_bands WHERE k IN (`+placeholders(1, len(part))+`)`, args...)
 		if err != nil {
 			return nil, err
 		}
 		found, err := collect(rows, func(r *sql.Rows) (listening.DupCandidate, error) {
 			var c listening.DupCandidate
 			var fp int64
-			err := r.Scan(&c.ID, &fp, &c.DuplicateOf)
+			err := r.Scan(&c.K, &c.ID, &fp)
 			c.Fingerprint = uint64(fp)
 			return c, err
 		})
 		if err != nil {
 			return nil, err
 		}
-		for _, c := range found {
-			if !seen[c.ID] {
-				seen[c.ID] = true
-				out = append(out, c)
-			}
-		}
+		out = append(out, found...)
 	}
 	return out, nil
 }
@@ -423,18 +417,18 @@ func (s *Listening) InsertMentions(ctx context.Context, sourceID int64, list []*
 			if m.ID == 0 {
 				continue
 			}
-			for _, k := range m.BandKeys {
-				bands = append(bands, []any{k, m.ID})
-			}
 			if m.DuplicateOf != 0 {
-				continue
+				continue // only heads are candidates; a copy of a copy is a copy of its head
+			}
+			for _, k := range m.BandKeys {
+				bands = append(bands, []any{k, m.ID, int64(m.Fingerprint)})
 			}
 			for _, t := range m.Topics {
 				topics = append(topics, []any{t, ms(m.PublishedAt), m.ID})
 				days[[2]int64{t, unixDay(m.PublishedAt)}]++
 			}
 		}
-		if err := s.insertRows(ctx, tx, `INSERT INTO mention_bands (k, mention_id) VALUES `, ` ON CONFLICT DO NOTHING`, 2, bands); err != nil {
+		if err := s.insertRows(ctx, tx, `INSERT INTO mention_bands (k, mention_id, fingerprint) VALUES `, ` ON CONFLICT DO NOTHING`, 3, bands); err != nil {
 			return fmt.Errorf("insert bands: %w", err)
 		}
 		if err := s.insertRows(ctx, tx, `INSERT INTO mention_topics (topic_id, published_at, mention_id) VALUES `, ` ON CONFLICT DO NOTHING`, 3, topics); err != nil {

@@ -41,24 +41,33 @@ func (s *Persons) CreatePerson(ctx context.Context, p *person.Person) error {
 
 // CreateResolved implements person.Store.
 func (s *Persons) CreateResolved(ctx context.Context, p *person.Person, proposals []person.Suggestion) error {
+	return s.CreateResolvedBatch(ctx, []*person.Person{p}, [][]person.Suggestion{proposals})
+}
+
+// CreateResolvedBatch implements person.Store: every person with their
+// identities and suggestions in one transaction, so that a batch of new
+// authors costs one commit.
+func (s *Persons) CreateResolvedBatch(ctx context.Context, ps []*person.Person, proposals [][]person.Suggestion) error {
 	now := time.Now().UTC()
 	return s.db.tx(ctx, func(tx *sql.Tx) error {
-		if err := s.db.txQueryRow(ctx, tx,
-			`INSERT INTO persons (name, name_lower, name_key, locale, location, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id`,
-			p.Name, strings.ToLower(p.Name), person.NameKey(p.Name), p.Locale, p.Location, ms(now)).Scan(&p.ID); err != nil {
-			return fmt.Errorf("insert person: %w", err)
-		}
-		p.CreatedAt, p.UpdatedAt = fromMS(ms(now)), fromMS(ms(now))
-		for i := range p.Identities {
-			id := &p.Identities[i]
-			id.PersonID, id.CreatedAt = p.ID, p.CreatedAt
-			if err := insertIdentity(ctx, s.db, tx, id); err != nil {
-				return err
+		for i, p := range ps {
+			if err := s.db.txQueryRow(ctx, tx,
+				`INSERT INTO persons (name, name_lower, name_key, locale, location, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id`,
+				p.Name, strings.ToLower(p.Name), person.NameKey(p.Name), p.Locale, p.Location, ms(now)).Scan(&p.ID); err != nil {
+				return fmt.Errorf("insert person: %w", err)
 			}
-		}
-		for _, sg := range proposals {
-			if err := addSuggestion(ctx, s.db, tx, person.NewSuggestion(p.ID, sg.PersonB, sg.Reason, sg.Detail)); err != nil {
-				return err
+			p.CreatedAt, p.UpdatedAt = fromMS(ms(now)), fromMS(ms(now))
+			for i := range p.Identities {
+				id := &p.Identities[i]
+				id.PersonID, id.CreatedAt = p.ID, p.CreatedAt
+				if err := insertIdentity(ctx, s.db, tx, id); err != nil {
+					return err
+				}
+			}
+			for _, sg := range proposals[i] {
+				if err := addSuggestion(ctx, s.db, tx, person.NewSuggestion(p.ID, sg.PersonB, sg.Reason, sg.Detail)); err != nil {
+					return err
+				}
 			}
 		}
 		return nil

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/samtal-dev/samtal"
+	"github.com/samtal-dev/samtal/internal/listengen"
 	"github.com/samtal-dev/samtal/listening"
 	"github.com/samtal-dev/samtal/listening/raw"
 	"github.com/samtal-dev/samtal/person"
@@ -37,7 +38,7 @@ func seedListening(ctx context.Context, db *sqlstore.DB, sz size, seed *seeded) 
 		return fmt.Errorf("seed: source: %w", err)
 	}
 	seed.HookSource, seed.HookSecret = src.ID, src.Secret
-	for i, q := range genTopics(benchTopics) {
+	for i, q := range listengen.Topics(benchTopics) {
 		t := &listening.Topic{Name: fmt.Sprintf("Topic %d", i), Query: q}
 		if err := svc.CreateTopic(admin, t); err != nil {
 			return fmt.Errorf("seed: topic %q: %w", q, err)
@@ -49,7 +50,7 @@ func seedListening(ctx context.Context, db *sqlstore.DB, sz size, seed *seeded) 
 	for start := 0; start < sz.mentions; start += batch {
 		items := make([]raw.Item, 0, batch)
 		for n := start; n < min(start+batch, sz.mentions); n++ {
-			items = append(items, genItem(r, n, benchNow))
+			items = append(items, listengen.Item(r, n, benchNow))
 		}
 		var res listening.Ingested
 		ms, err := svc.Enriched(ctx, src, items, &res)
@@ -147,7 +148,7 @@ func ingestWith(ctx context.Context, dsn string, topics int) (timing, error) {
 	if err := svc.CreateSource(admin, src); err != nil {
 		return timing{Name: name}, err
 	}
-	for i, q := range genTopics(topics) {
+	for i, q := range listengen.Topics(topics) {
 		if err := svc.CreateTopic(admin, &listening.Topic{Name: fmt.Sprintf("Topic %d", i), Query: q}); err != nil {
 			return timing{Name: name}, err
 		}
@@ -160,7 +161,7 @@ func ingestWith(ctx context.Context, dsn string, topics int) (timing, error) {
 	for n := 0; n < ingestRuns; n += batch {
 		items := make([]raw.Item, batch)
 		for i := range items {
-			items[i] = genItem(r, n+i, time.Now())
+			items[i] = listengen.Item(r, n+i, time.Now())
 		}
 		t0 := time.Now()
 		res, err := svc.Ingest(ctx, src, items)

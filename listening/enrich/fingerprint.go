@@ -19,7 +19,7 @@ const FingerprintVersion = 1
 // maxDistanceOneBlock bits.
 const (
 	MinFingerprintWords = 8
-	MaxDistance         = 12
+	MaxDistance         = 16
 	maxDistanceOneBlock = 8
 )
 
@@ -71,7 +71,7 @@ func Bands(fp uint64) [4]uint32 {
 }
 
 // NearDuplicate reports whether two fingerprints are of near-duplicate
-// texts: two identical 16-bit blocks and at most MaxDistance (12)
+// texts: two identical 16-bit blocks and at most MaxDistance (16)
 // differing bits, which holds after one word of a review was replaced,
 // added or removed, or one identical block and at most 8 differing bits,
 // which holds after most two-word edits. A zero fingerprint (a text too
@@ -128,6 +128,7 @@ func fingerprints(t *tokens) (fp, exact uint64) {
 		return 0, 0
 	}
 	exact = fnvOffset
+	opening := uint64(fnvOffset) // digest of the first three words
 	for n, i := range content {
 		if n > 0 {
 			exact = (exact ^ ' ') * fnvPrime
@@ -136,6 +137,9 @@ func fingerprints(t *tokens) (fp, exact uint64) {
 		exact = foldHash(t.text(int(i)), exact)
 		if t.toks[i].kind == kindWord {
 			words = append(words, mix64(h))
+			if len(words) <= 3 {
+				opening = (opening ^ h) * fnvPrime
+			}
 		}
 	}
 	exact = mix64(exact)
@@ -178,9 +182,10 @@ func fingerprints(t *tokens) (fp, exact uint64) {
 			}
 		} else {
 			// An empty group would give every such text the block 0
-			// and flood one band with unrelated candidates; take a
-			// value unique to the text instead.
-			b = uint16(mix64(exact ^ uint64(g+1)*0x9e3779b97f4a7c15))
+			// and flood one band with unrelated candidates. Take a
+			// value from the text's opening words instead: specific to
+			// the text, yet unchanged by an edit further on.
+			b = uint16(mix64(opening ^ uint64(g+1)*0x9e3779b97f4a7c15))
 		}
 		fp |= uint64(b) << (48 - 16*g)
 	}

@@ -71,9 +71,9 @@ func TestFingerprintGolden(t *testing.T) {
 		fp, exact uint64
 	}{
 		{"The sofa arrived two days late, but the fabric is lovely and the cushions are firm. Customer service apologised and refunded the delivery fee.",
-			0x0c7042a052abcc8e, 0x9cb521ee67735a4e},
+			0x0c7066e852abcd8e, 0x9cb521ee67735a4e},
 		{"Sofaen kom to dage for sent, men stoffet er dejligt og puderne er faste. Kundeservice undskyldte og refunderede fragten.",
-			0xbcfaa265536515af, 0xb09f82324a689005},
+			0xbcfaa265536f15af, 0xb09f82324a689005},
 		{"Thanks!", 0, 0xf9601b809b9a91bd},
 		{"", 0, 0},
 		{"https://example.com @someone", 0, 0},

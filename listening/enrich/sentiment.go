@@ -10,7 +10,7 @@ const (
 )
 
 // Rules of Sentiment. The weights are ours, chosen on the development
-// texts in testdata/sentiment.
+// texts in testdata/sentiment (see the package documentation).
 const (
 	// alpha flattens the raw sum into -1..1: sum/sqrt(sum²+alpha). With 15
 	// one plain "good" (2) scores 0.46 and "great" plus "love" 0.84.
@@ -34,10 +34,10 @@ const (
 
 // Sentiment scores the tone of text in language lang (an ISO 639-1 code)
 // and returns a score in -1..1 and its label: Positive, Neutral or
-// Negative. English, German, Danish, Norwegian and Swedish have their own
-// lexicons; any other language, Unknown included, is scored with the
-// English lexicon, which still reads emoji, emoticons and English words
-// mixed into the text. A text that is both praised and criticised comes
+// Negative. English, German, Danish and Swedish have their own lexicons,
+// Norwegian has the Danish one plus its own words; any other language,
+// Unknown included, is scored with the English lexicon, which still reads
+// emoji, emoticons and English words mixed into the text. A text that is both praised and criticised comes
 // out by its balance, the part after "but" counting more.
 func Sentiment(text, lang string) (score float64, label string) {
 	t := tokenize(text)
@@ -55,7 +55,6 @@ type hit struct {
 // sentimentScanner walks the tokens once, collecting hits and applying
 // negation, modifiers and contrast as it goes.
 type sentimentScanner struct {
-	lex  *lexicon
 	hits []hit
 
 	word, clause int
@@ -74,7 +73,7 @@ type sentimentScanner struct {
 }
 
 func scoreSentiment(t *tokens, lex *lexicon) (float64, string) {
-	s := sentimentScanner{lex: lex, hits: make([]hit, 0, 16)}
+	s := sentimentScanner{hits: make([]hit, 0, 16)}
 	for i := 0; i < len(t.toks); {
 		switch t.toks[i].kind {
 		case kindClause:

@@ -94,7 +94,7 @@
 // quotes. A query has at most 4,000 characters, both as written and in its
 // normal form (Query.String, where words side by side get an AND between
 // them), at most 50 levels of nested parentheses and NOT, and at most 32
-// words per phrase.
+// words per phrase (8 in a phrase with ~).
 //
 // # Matching many topics
 //

@@ -121,7 +121,10 @@ func (ix *Index) Match(p *Prepared) []int64 {
 // AppendMatch appends the ids of the topics that p matches to dst, in
 // increasing order, and returns the extended slice.
 func (ix *Index) AppendMatch(dst []int64, p *Prepared) []int64 {
-	s := ix.pool.Get().(*scratch)
+	s, _ := ix.pool.Get().(*scratch)
+	if s == nil { // a zero Index, not made by NewIndex
+		s = &scratch{bits: make([]uint64, (len(ix.ids)+63)/64)}
+	}
 	defer ix.pool.Put(s)
 	ix.candidates(p, s.bits)
 	for w, word := range s.bits {

@@ -125,6 +125,9 @@ func TestIndexEmptyAndNil(t *testing.T) {
 	if got := ix.Match(Prepare(text("ikea"))); len(got) != 0 {
 		t.Errorf("empty index matched %v", got)
 	}
+	if got := new(Index).Match(&Prepared{}); len(got) != 0 {
+		t.Errorf("zero index matched %v", got)
+	}
 	q, _ := Parse("ikea")
 	ix = NewIndex(map[int64]*Query{3: q, 1: nil, 2: q})
 	if got := ix.Match(Prepare(text("IKEA"))); !slices.Equal(got, []int64{2, 3}) {

@@ -37,8 +37,8 @@ type token struct {
 	valKind tokKind
 }
 
-// fieldExamples lists the fields and how each is written; it is also the
-// set of known field names.
+// fieldExample returns how a field is written, for messages; ok is false
+// when name is not a field.
 func fieldExample(name string) (string, bool) {
 	switch name {
 	case "title":

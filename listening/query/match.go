@@ -14,12 +14,13 @@ func (q *Query) Match(p *Prepared) bool {
 // scratch holds buffers reused across the evaluation of one or many
 // queries against one mention, so the hot path rarely allocates.
 type scratch struct {
-	bits  []uint64  // Index: candidate topics
-	bufs  [][]int32 // a stack of position lists for wildcard words
-	top   int       // bufs in use
-	lists [][]int32 // the position lists of one phrase's words
-	spans []span
-	asg   assigner
+	bits   []uint64  // Index: candidate topics
+	bufs   [][]int32 // a stack of position lists for wildcard words
+	top    int       // bufs in use
+	lists  [][]int32 // the position lists of one phrase's words
+	spans  []span
+	starts []int32 // window starts of a loose phrase
+	asg    assigner
 }
 
 // span is a run of token positions, first to last.
@@ -69,6 +70,9 @@ func (n *node) eval(p *Prepared, s *scratch) bool {
 
 // find returns the index of term w, whose hashString is h, or -1.
 func (p *Prepared) find(w string, h uint64) int {
+	if len(p.slots) == 0 { // a zero Prepared, not made by Prepare
+		return -1
+	}
 	mask := uint64(len(p.slots) - 1)
 	for i := h & mask; ; i = (i + 1) & mask {
 		t := p.slots[i] - 1
@@ -293,11 +297,18 @@ func (p *Prepared) loose(n *node, s *scratch) bool {
 		return false
 	}
 	width := int32(len(s.lists) - 1 + n.slop) // last minus first position
+	// The first position of a fit is where one of the words occurs; try
+	// each such position once.
+	starts := s.starts[:0]
 	for _, l := range s.lists {
-		for _, m := range l {
-			if s.asg.fits(s.lists, m, m+width) {
-				return true
-			}
+		starts = append(starts, l...)
+	}
+	slices.Sort(starts)
+	starts = slices.Compact(starts)
+	s.starts = starts
+	for _, m := range starts {
+		if s.asg.fits(s.lists, m, m+width) {
+			return true
 		}
 	}
 	return false

@@ -12,9 +12,10 @@ import (
 // hostile query (10,000 parentheses) from exhausting the stack.
 const (
 	MaxQueryLen    = 4000 // characters
-	maxDepth       = 50   // nested parentheses, fields and NOTs
+	maxDepth       = 50   // nested parentheses and NOTs
 	maxDistance    = 100  // words in NEAR/n and "…"~n
 	maxPhraseWords = 32
+	maxLooseWords  = 8 // in "…"~n, whose matching grows quickly with words
 )
 
 // Query is a compiled topic query. It is immutable and safe for concurrent
@@ -27,8 +28,10 @@ type Query struct {
 
 // String returns the query in normalised form: words folded to lower case
 // without accents, operators spelled out (implicit AND written as AND),
-// parentheses only where needed and comments dropped. Parse(q.String())
-// gives an equivalent query with the same String.
+// nested lists of one operator flattened, parentheses only where needed,
+// words that share title: or author: grouped as title:( ), and comments
+// dropped. Parse(q.String()) gives an equivalent query with the same
+// String.
 func (q *Query) String() string {
 	var b strings.Builder
 	q.root.write(&b, false)
@@ -311,6 +314,8 @@ func term(t token, sc scope) (*node, error) {
 		return nil, perr(t.pos, `"%s" has no letters or digits to search for; combine words with AND, OR and NOT`, t.text)
 	case len(pats) > maxPhraseWords:
 		return nil, perr(t.pos, "a phrase can have at most %d words", maxPhraseWords)
+	case len(pats) > maxLooseWords && t.slop >= 0:
+		return nil, perr(t.pos, `a phrase with "~" can have at most %d words`, maxLooseWords)
 	case len(pats) == 1 && t.slop >= 0:
 		return nil, perr(t.pos, `"~" needs a phrase of two or more words`)
 	case len(pats) == 1:

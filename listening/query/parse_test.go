@@ -183,6 +183,7 @@ func TestParseErrors(t *testing.T) {
 		{"rating:[0.6 TO 1", 8, `this range is never closed; add "]", as in rating:[0.6 TO 1]`},
 		{`site:"ikea.com"~2`, 1, `"~" only works with phrases of words, not with site:`},
 		{`"` + strings.Repeat("ord ", 33) + `"`, 1, "a phrase can have at most 32 words"},
+		{`ikea "` + strings.Repeat("ord ", 9) + `"~2`, 6, `a phrase with "~" can have at most 8 words`},
 		{strings.Repeat("(", 10000), 4001, "the query is too long: at most 4000 characters"},
 		{strings.Repeat("ß ", 1999), 3999, "the query is too long: written out in full (AND between words side by side) it has 13988 characters; at most 4000"},
 		{strings.Repeat("(", 3999), 51, "the query is nested too deeply: at most 50 levels of parentheses and NOT"},

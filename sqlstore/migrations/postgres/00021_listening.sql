@@ -120,11 +120,13 @@ CREATE TABLE topic_days (
 );
 
 -- Lookup keys of the near-duplicate fingerprint (four bands of a SimHash
--- and the exact key of short texts, listening/enrich): a new mention finds
--- its possible duplicates with a few probes.
+-- and the exact key of short texts, listening/enrich) of cluster heads, with
+-- the fingerprint itself: a new mention finds the heads it may duplicate
+-- with a few probes of this table alone.
 CREATE TABLE mention_bands (
-    k          BIGINT NOT NULL,
-    mention_id BIGINT NOT NULL REFERENCES mentions(id),
+    k           BIGINT NOT NULL,
+    mention_id  BIGINT NOT NULL REFERENCES mentions(id),
+    fingerprint BIGINT NOT NULL,
     PRIMARY KEY (k, mention_id)
 );
 CREATE INDEX mention_bands_mention ON mention_bands(mention_id);

@@ -119,11 +119,13 @@ CREATE TABLE topic_days (
 ) WITHOUT ROWID;
 
 -- Lookup keys of the near-duplicate fingerprint (four bands of a SimHash
--- and the exact key of short texts, listening/enrich): a new mention finds
--- its possible duplicates with a few probes.
+-- and the exact key of short texts, listening/enrich) of cluster heads, with
+-- the fingerprint itself: a new mention finds the heads it may duplicate
+-- with a few probes of this table alone.
 CREATE TABLE mention_bands (
-    k          INTEGER NOT NULL,
-    mention_id INTEGER NOT NULL REFERENCES mentions(id),
+    k           INTEGER NOT NULL,
+    mention_id  INTEGER NOT NULL REFERENCES mentions(id),
+    fingerprint INTEGER NOT NULL,
     PRIMARY KEY (k, mention_id)
 ) WITHOUT ROWID;
 CREATE INDEX mention_bands_mention ON mention_bands(mention_id);

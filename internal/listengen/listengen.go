@@ -1,4 +1,8 @@
-package main
+// Package listengen makes realistic mentions and topics for the load
+// benchmark and the listening benchmarks: reviews of many brands' furniture
+// in English, German and Danish, and topic queries of the shapes teams
+// write. Deterministic for a given random source.
+package listengen
 
 import (
 	"fmt"
@@ -41,17 +45,17 @@ var (
 	genLangs = []string{"en", "de", "da"}
 )
 
-// genBrand is the name of brand i: each is its own word.
-func genBrand(i int) string { return fmt.Sprintf("nordvik%d", i) }
+// Brand is the name of brand i: each is its own word.
+func Brand(i int) string { return fmt.Sprintf("nordvik%d", i) }
 
-// genBrands is how many brands mentions talk about; topics follow them.
-const genBrands = 1000
+// Brands is how many brands mentions talk about; topics follow them.
+const Brands = 1000
 
-// genItem makes item n of a generator: a review of 40 to 70 words about a
+// Item makes item n of a generator: a review of 40 to 70 words about a
 // brand's product, in one of three languages, positive, negative or both.
-func genItem(r *rand.Rand, n int, now time.Time) raw.Item {
+func Item(r *rand.Rand, n int, now time.Time) raw.Item {
 	lang := genLangs[r.IntN(len(genLangs))]
-	brand := genBrand(r.IntN(genBrands))
+	brand := Brand(r.IntN(Brands))
 	product := genProducts[lang][r.IntN(len(genProducts[lang]))]
 	var b strings.Builder
 	pick := func(list []string) string { return list[r.IntN(len(list))] }
@@ -80,12 +84,12 @@ func genItem(r *rand.Rand, n int, now time.Time) raw.Item {
 	}
 }
 
-// genTopics returns n topic queries of the shapes teams write: a brand with
+// Topics returns n topic queries of the shapes teams write: a brand with
 // product words, phrases, wildcards, exclusions, proximity and fields.
-func genTopics(n int) []string {
+func Topics(n int) []string {
 	out := make([]string, n)
 	for i := range out {
-		b := genBrand(i % genBrands)
+		b := Brand(i % Brands)
 		switch i % 6 {
 		case 0:
 			out[i] = fmt.Sprintf(`%s AND (sofa* OR couch OR sessel OR lænestol)`, b)

@@ -1,0 +1,120 @@
+// Package enrich adds what listening needs to know about every incoming
+// mention: its language, its sentiment and keys for finding near
+// duplicates. Enrich does all three with one pass of tokenizing; Language,
+// LanguageHint, Sentiment, Fingerprint, ExactKey, Bands and NearDuplicate
+// are the parts. Everything is pure computation over immutable tables, so
+// all functions are safe for concurrent use. A 60-word review costs about
+// 13-23 µs for all three together on one core of our 2-core machine
+// (BenchmarkEnrich); strings.Fields(strings.ToLower(text)) over the same
+// text (BenchmarkBaseline) takes 2 to 8 times less.
+//
+// # Language identification
+//
+// Language scores each language by the frequent words of hand-written
+// lists (langwords.txt: function words, plus everyday words whose spelling
+// differs between Danish, Norwegian and Swedish) and by spelling cues
+// (ø/æ against ä/ö, Norwegian kj-/gj-/øy/-sjon against Danish k-/g-/øj/
+// -tion, Danish -hed against Norwegian and Swedish -het, Swedish -arna,
+// German -keit/-lich, Dutch ij/-lijk). It returns Unknown below 20
+// characters, without letters, for other scripts, or when the winner's
+// lead is too small (confidence = 1-exp(-lead/2) below 0.3). It knows en,
+// de, da, no (Bokmål; Nynorsk counts as no), sv, nl, fr, es, it, pt, fi.
+//
+// Measured on our hand-written development texts (testdata; Unknown
+// counts as wrong):
+//
+//	                              ours        whatlanggo   lingua-go
+//	tuned set, 281 texts          99.6%       95.4%        99.3%
+//	  of which 100+ chars (198)   100%        97.5%        99.5%
+//	held-out set, 100 texts       99%         93%          100%
+//	  of which 100+ chars (80)    100%        94%          100%
+//	sentiment texts, mostly short 93%         88%          99.8%
+//	  (440; ours: 7% Unknown, no wrong language)
+//	time per 60-word text         ~6 µs       ~300 µs      ~470 µs
+//	binary size, tiny main        +0.4 MB     +0.5 MB      +132.6 MB
+//
+// whatlanggo v1.0.1 (with a whitelist of our languages) confuses Danish,
+// Norwegian and Swedish and allocates hundreds of times per call.
+// lingua-go v1.4.0 is the most accurate, but embeds the models of all its
+// languages whatever the detector is restricted to (a tiny main restricted
+// to our seven languages grew from 2.4 MB to 135 MB) and is far over our
+// time budget. Our own lists are as good as lingua-go on texts of 100+
+// characters, need no dependency and cost a map lookup per word; on short
+// Danish and Norwegian texts they say Unknown rather than guess. Enrich
+// then still scores sentiment with the lexicon of the most likely
+// language. When a source states the language, LanguageHint and Enrich
+// take it (any valid ISO 639-1 code; "nb" and "nn" become "no").
+//
+// # Sentiment
+//
+// Sentiment sums the weights (-4..4) of lexicon terms and flattens the sum
+// into -1..1 as sum/sqrt(sum²+15). Scores within ±0.15 are Neutral. The
+// lexicons are our own writing (lexicon_*.txt, embedded): English 673
+// terms, German 486 lines that expand to 1,402 inflected forms, Danish 440
+// lines (683 forms), Swedish 397 (680), Norwegian additions to the Danish
+// one (74), and 91 emoji and emoticons shared by all. Rules:
+//   - negators ("not", "nicht", "kein", "ikke", "inte") flip the next term
+//     within three words in the same clause, or else the term just before
+//     ("funktioniert nicht", "virker ikke"); a negated positive counts
+//     -0.75 times ("not good"), a negated negative -0.5 times ("not bad",
+//     "kein Problem" are mildly positive); words of expectation negate too
+//     ("expected worse" is good news). Fixed phrases win over the rules:
+//     "never again", "nie wieder", "aldrig igen" are strongly negative;
+//   - modifiers multiply the next term: "very", "sehr", "meget",
+//     "virkelig" intensify, "a bit", "etwas", "lidt" soften;
+//   - "but", "aber", "men": the clause before counts half, the one after
+//     one and a half (a sentence starting with "But" discounts the one
+//     before);
+//   - each "!" up to three adds 0.3 in the direction of the sum; emoji and
+//     emoticons are terms; an eye-roll (🙄) turns the praise of its
+//     sentence into criticism.
+//
+// There is no "mixed" label: a review with praise and criticism comes out
+// by its balance, weighted towards what follows "but", which is what the
+// listening views sort and filter by. Languages without a lexicon (and
+// Unknown) use the English one, which still reads emoji, emoticons and
+// English words in the text.
+//
+// Accuracy on our labelled development texts (testdata/sentiment*):
+// 97.5% on the 160 texts the lexicons were written against; the two
+// check sets of 100 texts each scored 76% and 55% when first measured
+// (before they were used to broaden the lexicons; 91% and 81% now); the
+// last check set, 80 texts never tuned on, scores 77.5% (en 85%, de 70%,
+// da 75%, sv 80%). Every miss there is a text with no sentiment words
+// called neutral ("the noise is still there", "we could barely see the
+// stage"); positive and negative were never swapped. Implicit complaints
+// are what a lexicon cannot see; a team that needs more can plug in a
+// classifier behind the same labels.
+//
+// # Near duplicates
+//
+// Fingerprint normalises the text (lowercase, accents folded, URLs,
+// e-mail addresses and @mentions dropped, a trailing "Read more on …"
+// dropped), hashes each distinct word with FNV-1a (fixed, stable across
+// processes and Go versions; FingerprintVersion marks incompatible
+// changes) and lets the words fall by hash into four groups. Each group
+// votes a 16-bit SimHash; the four blocks form the 64-bit fingerprint.
+//
+// We measured and rejected the classic layout (one 64-bit SimHash over
+// 3-word shingles, near duplicate at Hamming distance ≤ 3): on ~40-word
+// texts a single changed word moves it by 7 bits on average, and only 8%
+// of one-word edits stayed within 3 bits. With the grouped layout a word
+// replaced, added or removed touches at most two groups, so at least two
+// blocks stay identical. NearDuplicate therefore asks for two identical
+// blocks and at most 16 differing bits, or one identical block and at
+// most 8. On our development texts (~40-word texts built from them, each
+// edit tried 10 times at random places): 100% of one-word replacements,
+// insertions and deletions are near duplicates, 88% of two-word
+// replacements; a trailing "Read more" or URL gives distance 0; of 46,000
+// pairs of different texts in the same language none is a near duplicate
+// and 0.24% share a band. Texts of 8 to 25 words are less robust: an
+// empty group there takes its block from the opening words, and an edit
+// in those changes it.
+//
+// Bands gives the four blocks as index keys (band number in the high
+// bits), so the store finds candidates with four probes: any near
+// duplicate shares a band, and so does any fingerprint within 3 bits
+// (pigeonhole). Texts under MinFingerprintWords (8) words get Fingerprint
+// 0 and no bands; for them, and for exact copies, ExactKey hashes the
+// normalised text.
+package enrich
