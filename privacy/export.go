@@ -32,6 +32,7 @@ const (
 	KindActions       = "actions"
 	KindAdvocacy      = "advocacy"
 	KindBriefings     = "briefings"
+	KindMentions      = "mentions"
 	KindNotes         = "notes"
 	// KindUploads is the index of the person's uploads (metadata only; the
 	// bytes come through EachUpload).
@@ -40,7 +41,7 @@ const (
 
 // Kinds lists the kinds of record every archive holds.
 var Kinds = []string{KindIdeas, KindComments, KindVotes, KindFollows, KindNotifications, KindReports,
-	KindInvitations, KindConsents, KindSessions, KindTokens, KindMails, KindActions, KindAdvocacy, KindBriefings}
+	KindInvitations, KindConsents, KindSessions, KindTokens, KindMails, KindActions, KindAdvocacy, KindBriefings, KindMentions}
 
 // The records of an archive. Ids are strings, as in the API.
 
@@ -187,6 +188,22 @@ type Briefing struct {
 	Title    string     `json:"title"`
 	QueuedAt *time.Time `json:"mailed_at,omitempty"`
 	ReadAt   *time.Time `json:"read_at,omitempty"`
+}
+
+// Mention is something the person wrote elsewhere that listening heard:
+// where, when and what, with what samtal made of it. Staff's triage of it
+// (state, assignee, tags) is staff's work and stays out.
+type Mention struct {
+	ID             int64     `json:"id,string"`
+	URL            string    `json:"url"`
+	Site           string    `json:"site"`
+	Title          string    `json:"title"`
+	Text           string    `json:"text"`
+	Author         string    `json:"author"`
+	PublishedAt    time.Time `json:"published_at"`
+	Lang           string    `json:"lang"`
+	SentimentLabel string    `json:"sentiment_label"`
+	Rating         *float64  `json:"rating,omitempty"`
 }
 
 // Note is a staff note about the person (only in archives staff produce).

@@ -385,6 +385,21 @@ var exportQueries = map[string]exportQuery{
 			r.QueuedAt, r.ReadAt = nullTime(queued), nullTime(read)
 			return &r, []any{r.ID}, err
 		}},
+	// What listening heard the person write elsewhere.
+	privacy.KindMentions: {by: "person", start: []any{int64(0)},
+		q: `SELECT id, url, site, title, text, author, published_at, lang, sentiment_label, rating FROM mentions
+			WHERE person_id = $1 AND id > $2 ORDER BY id` + limitBatch,
+		scan: func(rows *sql.Rows) (any, []any, error) {
+			var r privacy.Mention
+			var published int64
+			var rating sql.NullFloat64
+			err := rows.Scan(&r.ID, &r.URL, &r.Site, &r.Title, &r.Text, &r.Author, &published, &r.Lang, &r.SentimentLabel, &rating)
+			r.PublishedAt = fromMS(published)
+			if rating.Valid {
+				r.Rating = &rating.Float64
+			}
+			return &r, []any{r.ID}, err
+		}},
 	// Consent records with the text the person saw, in the order of
 	// their index by person and time.
 	privacy.KindConsents: {by: "person", start: []any{int64(0), int64(0)},

@@ -15,6 +15,8 @@ import (
 	"github.com/samtal-dev/samtal/account"
 	"github.com/samtal-dev/samtal/campaign"
 	"github.com/samtal-dev/samtal/internal/testdb"
+	"github.com/samtal-dev/samtal/listening"
+	"github.com/samtal-dev/samtal/listening/raw"
 	"github.com/samtal-dev/samtal/sqlstore"
 )
 
@@ -59,10 +61,11 @@ const (
 	zedToken    = "quilltoken"
 	zedOutsider = "Quill F. from the shop"
 	zedPaper    = "Z. Quillfeather-Paper"
+	zedToot     = "Quilltoot: oak tables everywhere"
 )
 
 var zedValues = []string{zedEmail, zedName, "Zephyrine", "Quillfeather", zedHandle, zedReview, zedMastodon,
-	zedLocation, zedNote, zedTag, zedReport, zedAgent, zedToken, zedOutsider, zedPaper}
+	zedLocation, zedNote, zedTag, zedReport, zedAgent, zedToken, zedOutsider, zedPaper, zedToot}
 
 // TestErasureLeavesNothing is the proof: a member with distinctive values
 // everywhere samtal keeps something (account, identities of three kinds, a
@@ -128,6 +131,26 @@ func TestErasureLeavesNothing(t *testing.T) {
 			wantStatus(t, "outsider", res, http.StatusCreated)
 			outsider := between(res.body, `"id":"`, `"`)
 			wantStatus(t, "merge", h.apiJSON("POST", "/api/v1/persons/"+outsider+"/merge", admin, `{"into":"`+zid+`"}`), http.StatusOK)
+			// Listening heard Zed toot on Mastodon, under the handle the
+			// network vouches for: a person of its own until staff merge it
+			// into Zed, and the mention moves with the merge.
+			src := &listening.Source{Kind: listening.KindMastodon, Name: "Oak on Mastodon",
+				Config: listening.SourceConfig{Server: "https://mastodon.social", Hashtag: "oak"}}
+			if err := h.srv.Listening.CreateSource(cli(), src); err != nil {
+				t.Fatal(err)
+			}
+			heard, err := h.srv.Listening.Ingest(ctx, src, []raw.Item{{ExternalID: "109", URL: "https://mastodon.social/@" + zedMastodon + "/109",
+				Author: zedName, AuthorHandle: "@" + zedMastodon + "@mastodon.social", Text: zedToot + ", and the shop has them in three colours now."}})
+			if err != nil || len(heard.IDs) != 1 {
+				t.Fatalf("ingest the toot: %+v %v", heard, err)
+			}
+			toot, _ := h.srv.Listening.Mention(cli(), heard.IDs[0])
+			if fmt.Sprint(toot.PersonID) != zid {
+				wantStatus(t, "merge the tooter", h.apiJSON("POST", fmt.Sprintf("/api/v1/persons/%d/merge", toot.PersonID), admin, `{"into":"`+zid+`"}`), http.StatusOK)
+			}
+			if toot, _ = h.srv.Listening.Mention(cli(), heard.IDs[0]); fmt.Sprint(toot.PersonID) != zid {
+				t.Fatalf("the toot is person %d's, not Zed's", toot.PersonID)
+			}
 
 			// In the community: Ann's idea, Zed's comment (Ann is told and
 			// mailed), Ann's reply (Zed is told and mailed), Zed's vote,
@@ -148,7 +171,11 @@ func TestErasureLeavesNothing(t *testing.T) {
 			}
 			h.lastMailTo(zedEmail)
 			// Zed takes their archive first (an audit entry by them).
-			wantStatus(t, "export", h.api("POST", "/api/v1/persons/"+zid+"/export", zedTok), http.StatusOK)
+			archive := h.api("POST", "/api/v1/persons/"+zid+"/export", zedTok)
+			wantStatus(t, "export", archive, http.StatusOK)
+			if files := unzip(t, archive.body); !strings.Contains(files["mentions.jsonl"], zedToot) {
+				t.Errorf("the archive lacks what listening heard: %q", files["mentions.jsonl"])
+			}
 
 			before, err := h.db.Remnants(ctx, zedValues)
 			if err != nil {
