@@ -41,6 +41,35 @@ func scanSource(r interface{ Scan(...any) error }) (listening.Source, error) {
 	return s, nil
 }
 
+// readOne reads the one row of q with scan; ENOTFOUND when there is none.
+func readOne[T any](ctx context.Context, db *DB, scan func(interface{ Scan(...any) error }) (T, error), q string, args ...any) (*T, error) {
+	row, err := db.readRow(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	v, err := scan(row)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, errNotFound
+	} else if err != nil {
+		return nil, err
+	}
+	return &v, nil
+}
+
+// changeOne runs a statement that must change one row (ENOTFOUND when it
+// changes none) and appends its audit entry, in tx.
+func changeOne(ctx context.Context, tx *sql.Tx, e audit.Entry, what, q string, args ...any) error {
+	res, err := tx.ExecContext(ctx, q, args...)
+	if err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return errNotFound
+	}
+	_, err = appendAudit(ctx, tx, e)
+	return err
+}
+
 func timePtr(v sql.NullInt64) *time.Time {
 	if !v.Valid {
 		return nil
@@ -76,50 +105,23 @@ func (s *Listening) CreateSource(ctx context.Context, src *listening.Source, e a
 func (s *Listening) UpdateSource(ctx context.Context, src *listening.Source, e audit.Entry) error {
 	config, _ := json.Marshal(src.Config)
 	return s.db.tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE sources SET name = $1, url = $2, config = $3, state = $4, interval_seconds = $5,
+		return changeOne(ctx, tx, e, "update source", `UPDATE sources SET name = $1, url = $2, config = $3, state = $4, interval_seconds = $5,
 			failures = $6, next_fetch_at = $7, updated_at = $8 WHERE id = $9 AND deleted_at IS NULL`,
 			src.Name, src.URL, string(config), src.State, src.Interval, src.Failures, nullTimePtr(src.NextFetchAt), ms(src.UpdatedAt), src.ID)
-		if err != nil {
-			return fmt.Errorf("update source: %w", err)
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return errNotFound
-		}
-		_, err = appendAudit(ctx, tx, e)
-		return err
 	})
 }
 
 // DeleteSource implements listening.Store.
 func (s *Listening) DeleteSource(ctx context.Context, id int64, e audit.Entry) error {
 	return s.db.tx(ctx, func(tx *sql.Tx) error {
-		now := ms(time.Now())
-		res, err := tx.ExecContext(ctx, `UPDATE sources SET deleted_at = $1, updated_at = $1, secret = '', config = '{}', next_fetch_at = NULL
-			WHERE id = $2 AND deleted_at IS NULL`, now, id)
-		if err != nil {
-			return fmt.Errorf("delete source: %w", err)
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return errNotFound
-		}
-		_, err = appendAudit(ctx, tx, e)
-		return err
+		return changeOne(ctx, tx, e, "delete source", `UPDATE sources SET deleted_at = $1, updated_at = $1, secret = '', config = '{}', next_fetch_at = NULL
+			WHERE id = $2 AND deleted_at IS NULL`, ms(time.Now()), id)
 	})
 }
 
 // Source implements listening.Store.
 func (s *Listening) Source(ctx context.Context, id int64) (*listening.Source, error) {
-	row, err := s.db.readRow(ctx, `SELECT `+sourceColumns+` FROM sources WHERE id = $1 AND deleted_at IS NULL`, id)
-	if err != nil {
-		return nil, err
-	}
-	src, err := scanSource(row)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, errNotFound
-	} else if err != nil {
-		return nil, err
-	}
-	return &src, nil
+	return readOne(ctx, s.db, scanSource, `SELECT `+sourceColumns+` FROM sources WHERE id = $1 AND deleted_at IS NULL`, id)
 }
 
 // Sources implements listening.Store.
@@ -252,34 +254,16 @@ func dropTopicMatches(ctx context.Context, tx *sql.Tx, topicID int64) error {
 // DeleteTopic implements listening.Store.
 func (s *Listening) DeleteTopic(ctx context.Context, id int64, e audit.Entry) error {
 	return s.db.tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE topics SET deleted_at = $1, updated_at = $1, rerun_version = 0 WHERE id = $2 AND deleted_at IS NULL`, ms(time.Now()), id)
-		if err != nil {
-			return fmt.Errorf("delete topic: %w", err)
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return errNotFound
-		}
 		if err := dropTopicMatches(ctx, tx, id); err != nil {
 			return err
 		}
-		_, err = appendAudit(ctx, tx, e)
-		return err
+		return changeOne(ctx, tx, e, "delete topic", `UPDATE topics SET deleted_at = $1, updated_at = $1, rerun_version = 0 WHERE id = $2 AND deleted_at IS NULL`, ms(time.Now()), id)
 	})
 }
 
 // Topic implements listening.Store.
 func (s *Listening) Topic(ctx context.Context, id int64) (*listening.Topic, error) {
-	row, err := s.db.readRow(ctx, `SELECT `+topicColumns+` FROM topics WHERE id = $1 AND deleted_at IS NULL`, id)
-	if err != nil {
-		return nil, err
-	}
-	t, err := scanTopic(row)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, errNotFound
-	} else if err != nil {
-		return nil, err
-	}
-	return &t, nil
+	return readOne(ctx, s.db, scanTopic, `SELECT `+topicColumns+` FROM topics WHERE id = $1 AND deleted_at IS NULL`, id)
 }
 
 // Topics implements listening.Store.
@@ -542,17 +526,11 @@ func scanMention(r interface{ Scan(...any) error }) (listening.Mention, error) {
 
 // Mention implements listening.Store.
 func (s *Listening) Mention(ctx context.Context, id int64) (*listening.Mention, error) {
-	row, err := s.db.readRow(ctx, `SELECT `+mentionColumns+` FROM mentions m JOIN sources s ON s.id = m.source_id WHERE m.id = $1`, id)
+	m, err := readOne(ctx, s.db, scanMention, `SELECT `+mentionColumns+` FROM mentions m JOIN sources s ON s.id = m.source_id WHERE m.id = $1`, id)
 	if err != nil {
 		return nil, err
 	}
-	m, err := scanMention(row)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, errNotFound
-	} else if err != nil {
-		return nil, err
-	}
-	list := []listening.Mention{m}
+	list := []listening.Mention{*m}
 	if err := s.decorate(ctx, list); err != nil {
 		return nil, err
 	}
@@ -901,17 +879,7 @@ func (s *Listening) CreateImport(ctx context.Context, im *listening.Import, chun
 
 // Import implements listening.Store.
 func (s *Listening) Import(ctx context.Context, id int64) (*listening.Import, error) {
-	row, err := s.db.readRow(ctx, `SELECT `+importColumns+` FROM imports WHERE id = $1`, id)
-	if err != nil {
-		return nil, err
-	}
-	im, err := scanImport(row)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, errNotFound
-	} else if err != nil {
-		return nil, err
-	}
-	return &im, nil
+	return readOne(ctx, s.db, scanImport, `SELECT `+importColumns+` FROM imports WHERE id = $1`, id)
 }
 
 // Imports implements listening.Store.
@@ -925,17 +893,8 @@ func (s *Listening) Imports(ctx context.Context, sourceID int64) ([]listening.Im
 
 // ResumableImport implements listening.Store.
 func (s *Listening) ResumableImport(ctx context.Context, sourceID int64, sha string) (*listening.Import, error) {
-	row, err := s.db.readRow(ctx, `SELECT `+importColumns+` FROM imports WHERE source_id = $1 AND file_sha256 = $2 AND state = 'running' ORDER BY id DESC LIMIT 1`, sourceID, sha)
-	if err != nil {
-		return nil, err
-	}
-	im, err := scanImport(row)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, errNotFound
-	} else if err != nil {
-		return nil, err
-	}
-	return &im, nil
+	return readOne(ctx, s.db, scanImport, `SELECT `+importColumns+` FROM imports
+		WHERE source_id = $1 AND file_sha256 = $2 AND state = 'running' ORDER BY id DESC LIMIT 1`, sourceID, sha)
 }
 
 // ImportChunks implements listening.Store: the chunks are read one by one,

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"encoding/base64"
 	"io"
 	"net/http"
@@ -30,6 +31,32 @@ func pathID(r *http.Request) (int64, error) {
 }
 
 var errNotFound = &samtal.Error{Code: samtal.ENOTFOUND, Message: "error.not_found"}
+
+// apiOne answers GET of one resource by the {id} of the path: get reads it
+// (and checks the caller), view shapes it for the API.
+func apiOne[T, V any](s *Server, w http.ResponseWriter, r *http.Request, get func(context.Context, int64) (*T, error), view func(*T) V) {
+	id, err := pathID(r)
+	if err == nil {
+		var v *T
+		if v, err = get(r.Context(), id); err == nil {
+			writeJSON(w, http.StatusOK, view(v))
+			return
+		}
+	}
+	s.apiFail(w, r, err)
+}
+
+// apiDeleteOne answers DELETE of one resource by the {id} of the path.
+func apiDeleteOne(s *Server, w http.ResponseWriter, r *http.Request, del func(context.Context, int64) error) {
+	id, err := pathID(r)
+	if err == nil {
+		if err = del(r.Context(), id); err == nil {
+			w.WriteHeader(http.StatusNoContent)
+			return
+		}
+	}
+	s.apiFail(w, r, err)
+}
 
 // apiSource is a source as the API shows it; the secret only once, when
 // it is made.
@@ -100,17 +127,7 @@ func (s *Server) apiCreateSource(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiSource(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
-	if err != nil {
-		s.apiFail(w, r, err)
-		return
-	}
-	src, err := s.Listening.Source(r.Context(), id)
-	if err != nil {
-		s.apiFail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, toAPISource(src))
+	apiOne(s, w, r, s.Listening.Source, toAPISource)
 }
 
 func (s *Server) apiUpdateSource(w http.ResponseWriter, r *http.Request) {
@@ -133,16 +150,7 @@ func (s *Server) apiUpdateSource(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiDeleteSource(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
-	if err != nil {
-		s.apiFail(w, r, err)
-		return
-	}
-	if err := s.Listening.DeleteSource(r.Context(), id); err != nil {
-		s.apiFail(w, r, err)
-		return
-	}
-	w.WriteHeader(http.StatusNoContent)
+	apiDeleteOne(s, w, r, s.Listening.DeleteSource)
 }
 
 func (s *Server) apiFetchSource(w http.ResponseWriter, r *http.Request) {
@@ -267,17 +275,7 @@ func (s *Server) apiImports(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiImport(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
-	if err != nil {
-		s.apiFail(w, r, err)
-		return
-	}
-	im, err := s.Listening.Import(r.Context(), id)
-	if err != nil {
-		s.apiFail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, toAPIImport(im))
+	apiOne(s, w, r, s.Listening.Import, toAPIImport)
 }
 
 // apiTopic is a topic as the API shows it.
@@ -330,17 +328,7 @@ func (s *Server) apiCreateTopic(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiTopic(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
-	if err != nil {
-		s.apiFail(w, r, err)
-		return
-	}
-	t, err := s.Listening.Topic(r.Context(), id)
-	if err != nil {
-		s.apiFail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, toAPITopic(t))
+	apiOne(s, w, r, s.Listening.Topic, toAPITopic)
 }
 
 func (s *Server) apiUpdateTopic(w http.ResponseWriter, r *http.Request) {
@@ -363,16 +351,7 @@ func (s *Server) apiUpdateTopic(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiDeleteTopic(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
-	if err != nil {
-		s.apiFail(w, r, err)
-		return
-	}
-	if err := s.Listening.DeleteTopic(r.Context(), id); err != nil {
-		s.apiFail(w, r, err)
-		return
-	}
-	w.WriteHeader(http.StatusNoContent)
+	apiDeleteOne(s, w, r, s.Listening.DeleteTopic)
 }
 
 // apiTopicDays answers the topic's mentions per day (?days=, default 30).
@@ -583,17 +562,7 @@ func (s *Server) apiMentions(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiMention(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
-	if err != nil {
-		s.apiFail(w, r, err)
-		return
-	}
-	m, err := s.Listening.Mention(r.Context(), id)
-	if err != nil {
-		s.apiFail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, toAPIMention(m))
+	apiOne(s, w, r, s.Listening.Mention, toAPIMention)
 }
 
 // apiMentionChange is a change in a request body; assignee_id is an id

@@ -13,13 +13,47 @@ var lexiconFiles embed.FS
 // entry is what a lexicon knows about one word or phrase. A word can be
 // both a modifier and a term ("pretty good" against "a pretty lamp").
 type entry struct {
-	score       float64 // sentiment weight, -4..4; 0 when not a term
-	factor      float64 // multiplier for the next term; 0 when not a modifier
+	score  float64 // sentiment weight, -4..4; 0 when not a term
+	factor float64 // multiplier for the next term; 0 when not a modifier
+	// wanted is the weight of something a customer waits for ("reply",
+	// "refund", "geliefert") when it is negated: "no reply" is a
+	// complaint although "reply" alone is no praise.
+	wanted      float64
+	number      float64 // the count a number word stands for ("three", "tredje"); 0 if none
+	cues        cue     // hints of an implicit complaint, see cue
 	negator     bool
 	forwardOnly bool // a negator that never reaches back ("kein", "no")
+	complaint   bool // a negator that complains when it negates nothing ("not even a receipt")
 	contrast    bool
 	sarcasm     bool // "🙄": praise in the same sentence is meant the other way
 	phraseStart bool // a longer phrase starts with this word
+}
+
+// cue marks words that say nothing on their own but, together, make an
+// implicit complaint: "still" with a negation that reaches no term ("still
+// no refund"), waiting with a duration ("waited 50 minutes"), contacting
+// with a repetition ("third time I call").
+type cue uint8
+
+const (
+	cuePersist   cue = 1 << iota // still, stadig, noch immer, bis heute
+	cueRepeat                    // again, igen, wieder, dreimal
+	cueDuration                  // for weeks, wochenlang, i ugevis
+	cueWait                      // waiting, ventet, gewartet
+	cueContact                   // called, ringet, geschrieben
+	cueTimeUnit                  // week, uge, Woche: a duration after a number
+	cueCountUnit                 // times, gange, Mal: a repetition after a number of 2 or more
+)
+
+// cueSections maps the lexicon sections that list cue words to their cue.
+var cueSections = map[string]cue{
+	"persist":    cuePersist,
+	"repeat":     cueRepeat,
+	"duration":   cueDuration,
+	"wait":       cueWait,
+	"contact":    cueContact,
+	"timeunits":  cueTimeUnit,
+	"countunits": cueCountUnit,
 }
 
 // lexicon is the immutable sentiment vocabulary of one language, merged
@@ -93,7 +127,7 @@ func (lex *lexicon) parse(src string) error {
 		}
 		fields := strings.Fields(line)
 		var value float64
-		if section == "modifiers" || section == "terms" {
+		if section == "modifiers" || section == "terms" || section == "wanted" || section == "numbers" {
 			if len(fields) < 2 {
 				return fmt.Errorf("line %d: want words and a number: %q", lineNo, line)
 			}
@@ -107,10 +141,9 @@ func (lex *lexicon) parse(src string) error {
 			value = v
 			fields = fields[:len(fields)-1]
 		}
-		forward := false
-		if section == "negators" && len(fields) > 1 && fields[len(fields)-1] == "forward" {
-			forward = true
-			fields = fields[:len(fields)-1]
+		var flags negatorFlags
+		if section == "negators" {
+			fields, flags = cutNegatorFlags(fields)
 		}
 		for _, key := range expandBraces(strings.Join(fields, " ")) {
 			id := section + "\x00" + key
@@ -118,7 +151,7 @@ func (lex *lexicon) parse(src string) error {
 				return fmt.Errorf("line %d: %q listed twice in [%s]", lineNo, key, section)
 			}
 			seen[id] = true
-			if err := lex.add(section, key, value, forward); err != nil {
+			if err := lex.add(section, key, value, flags); err != nil {
 				return fmt.Errorf("line %d: %w", lineNo, err)
 			}
 		}
@@ -126,7 +159,29 @@ func (lex *lexicon) parse(src string) error {
 	return nil
 }
 
-func (lex *lexicon) add(section, key string, value float64, forward bool) error {
+// negatorFlags are the words that may follow a negator in its section:
+// "forward" (it never reaches back) and "complaint" (see entry.complaint).
+type negatorFlags struct{ forward, complaint bool }
+
+// cutNegatorFlags removes the trailing flags from the fields of a negator
+// line.
+func cutNegatorFlags(fields []string) ([]string, negatorFlags) {
+	var flags negatorFlags
+	for len(fields) > 1 {
+		switch fields[len(fields)-1] {
+		case "forward":
+			flags.forward = true
+		case "complaint":
+			flags.complaint = true
+		default:
+			return fields, flags
+		}
+		fields = fields[:len(fields)-1]
+	}
+	return fields, flags
+}
+
+func (lex *lexicon) add(section, key string, value float64, flags negatorFlags) error {
 	if stem, ok := strings.CutSuffix(key, "*"); ok {
 		if section != "terms" || strings.Contains(stem, " ") || len(stem) < 3 {
 			return fmt.Errorf("prefix %q: only single-word terms of 3+ bytes may end in *", key)
@@ -142,7 +197,8 @@ func (lex *lexicon) add(section, key string, value float64, forward bool) error 
 	switch section {
 	case "negators":
 		e.negator = true
-		e.forwardOnly = forward
+		e.forwardOnly = flags.forward
+		e.complaint = flags.complaint
 	case "modifiers":
 		e.factor = value
 	case "contrast":
@@ -151,8 +207,22 @@ func (lex *lexicon) add(section, key string, value float64, forward bool) error 
 		e.sarcasm = true
 	case "terms":
 		e.score = value
+	case "wanted":
+		if value >= 0 {
+			return fmt.Errorf("wanted %q: the weight when negated must be negative", key)
+		}
+		e.wanted = value
+	case "numbers":
+		if value <= 0 {
+			return fmt.Errorf("number %q: the count must be positive", key)
+		}
+		e.number = value
 	default:
-		return fmt.Errorf("unknown section [%s]", section)
+		c, ok := cueSections[section]
+		if !ok {
+			return fmt.Errorf("unknown section [%s]", section)
+		}
+		e.cues |= c
 	}
 	lex.entries[key] = e
 	if words := strings.Fields(key); len(words) > 1 {
