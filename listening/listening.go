@@ -218,6 +218,11 @@ type DayCount struct {
 	N   int       `json:"n"`
 }
 
+// TopicTotal is a topic's count of mentions over a period and today.
+type TopicTotal struct {
+	Period, Today int
+}
+
 // FetchOutcome is what one fetch of a source left: the conditional request
 // values and cursor for the next one, and either the count of new mentions
 // or the error to show.
@@ -304,6 +309,9 @@ type Store interface {
 	Topic(ctx context.Context, id int64) (*Topic, error)
 	Topics(ctx context.Context) ([]Topic, error)
 	TopicDays(ctx context.Context, topicID int64, from, to time.Time) ([]DayCount, error)
+	// TopicTotals returns every topic's mentions from the day of from on,
+	// and on the day of today, in one read.
+	TopicTotals(ctx context.Context, from, today time.Time) (map[int64]TopicTotal, error)
 	// TopicsVersion changes whenever a topic is made, edited or deleted:
 	// the matcher's index is rebuilt when it moves.
 	TopicsVersion(ctx context.Context) (string, error)

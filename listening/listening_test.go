@@ -196,6 +196,9 @@ func TestNearDuplicatesCountOnce(t *testing.T) {
 		if total != 1 || len(days) != 7 {
 			t.Errorf("days %v: total %d, want 1 over 7 days", days, total)
 		}
+		if totals, err := w.svc.TopicTotals(w.agent, 7); err != nil || totals[tp.ID] != (listening.TopicTotal{Period: 1}) {
+			t.Errorf("totals %v %v, want 1 in the week and none today", totals, err)
+		}
 		// A different review of the same product is no duplicate.
 		other := raw.Item{ExternalID: "o1", Text: "The green sofa is too soft for me and the cushions lost their shape after a month of use at home.",
 			Published: w.now}

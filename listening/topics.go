@@ -198,6 +198,19 @@ func (s *Service) TopicDays(ctx context.Context, topicID int64, days int) ([]Day
 	return out, nil
 }
 
+// TopicTotals returns each topic's mentions over the last days days
+// (today included) and today, for a list of topics: one read for all.
+func (s *Service) TopicTotals(ctx context.Context, days int) (map[int64]TopicTotal, error) {
+	if err := samtal.ActorFrom(ctx).Require(PermView); err != nil {
+		return nil, err
+	}
+	if days < 1 || days > 366 {
+		return nil, samtal.FieldError("days", "error.days_invalid")
+	}
+	today := s.now().Truncate(24 * time.Hour)
+	return s.Store.TopicTotals(ctx, today.AddDate(0, 0, -(days-1)), today)
+}
+
 // PreviewLimit is how many of the newest stored mentions a preview reads
 // at most, and PreviewMatches how many matches it shows.
 const (

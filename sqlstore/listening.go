@@ -308,6 +308,26 @@ func (s *Listening) TopicDays(ctx context.Context, topicID int64, from, to time.
 	})
 }
 
+// TopicTotals implements listening.Store.
+func (s *Listening) TopicTotals(ctx context.Context, from, today time.Time) (map[int64]listening.TopicTotal, error) {
+	rows, err := s.db.readRows(ctx, `SELECT topic_id, SUM(n), SUM(CASE WHEN day = $1 THEN n ELSE 0 END) FROM topic_days
+		WHERE day >= $2 GROUP BY topic_id`, unixDay(today), unixDay(from))
+	if err != nil {
+		return nil, err
+	}
+	out := map[int64]listening.TopicTotal{}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var t listening.TopicTotal
+		if err := rows.Scan(&id, &t.Period, &t.Today); err != nil {
+			return nil, err
+		}
+		out[id] = t
+	}
+	return out, rows.Err()
+}
+
 // KnownKeys implements listening.Store.
 func (s *Listening) KnownKeys(ctx context.Context, sourceID int64, keys []string) (map[string]bool, error) {
 	out := map[string]bool{}

@@ -35,22 +35,14 @@ func (s *Server) listeningTopics(w http.ResponseWriter, r *http.Request) {
 		s.pageFail(w, r, err)
 		return
 	}
-	// One read of the daily counts per topic: a team has tens of topics,
-	// and each read is a short range of one topic's day rows.
+	totals, err := s.Listening.TopicTotals(ctx, chartDays)
+	if err != nil {
+		s.pageFail(w, r, err)
+		return
+	}
 	rows := make([]topicRow, len(list))
 	for i, t := range list {
-		days, err := s.Listening.TopicDays(ctx, t.ID, chartDays)
-		if err != nil {
-			s.pageFail(w, r, err)
-			return
-		}
-		rows[i] = topicRow{Topic: t}
-		for _, d := range days {
-			rows[i].Month += d.N
-		}
-		if len(days) > 0 {
-			rows[i].Today = days[len(days)-1].N
-		}
+		rows[i] = topicRow{Topic: t, Month: totals[t.ID].Period, Today: totals[t.ID].Today}
 	}
 	v := s.view(r, "listening.topics")
 	v.Data = map[string]any{"Topics": rows, "Days": chartDays, "CanManage": v.Actor.Can(samtal.PermManageListening)}

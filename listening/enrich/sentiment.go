@@ -30,6 +30,15 @@ const (
 	// Each exclamation mark, up to three, pushes the sum 0.3 further from 0.
 	exclaimBoost = 0.3
 	maxExclaim   = 3
+	// implicitComplaint is what a sentence whose cues add up to a
+	// complaint counts ("still no refund", "waited 50 minutes", "third
+	// time I call"): about as much as "disappointing".
+	implicitComplaint = -2.5
+	// Praise in a question is mostly a wish or a request for advice
+	// ("which sofa would you recommend?"), so it counts little; criticism
+	// in a question is mostly rhetorical ("why is nobody answering?") and
+	// counts in full.
+	questionPraise = 0.2
 )
 
 // Sentiment scores the tone of text in language lang (an ISO 639-1 code)
@@ -46,10 +55,11 @@ func Sentiment(text, lang string) (score float64, label string) {
 
 // hit is one sentiment term found in the text.
 type hit struct {
-	value   float64
-	word    int // word index in the text, for negation reach
-	clause  int
-	negated bool
+	value    float64
+	negValue float64 // value once negated
+	word     int     // word index in the text, for negation reach
+	clause   int
+	negated  bool
 }
 
 // sentimentScanner walks the tokens once, collecting hits and applying
@@ -70,10 +80,28 @@ type sentimentScanner struct {
 	sentenceStart, prevSentenceStart int // indexes into hits
 	sentenceWords                    int
 	contrastBoost                    bool
+
+	// Implicit complaints: what the current sentence has shown so far.
+	cues         cue
+	negComplaint bool // the pending negator complains when it negates nothing
+	unresolved   int  // negations that reached no term
+	complaints   int  // complaining negators that reached no term
+	number       float64
+	numberWord   int // word index of the last number word
 }
 
 func scoreSentiment(t *tokens, lex *lexicon) (float64, string) {
-	s := sentimentScanner{hits: make([]hit, 0, 16)}
+	s := sentimentScanner{hits: make([]hit, 0, 16), numberWord: -2}
+	sum := s.scan(t, lex)
+	if sum != 0 && t.exclaim > 0 {
+		sum += math.Copysign(exclaimBoost*float64(min(t.exclaim, maxExclaim)), sum)
+	}
+	score := sum / math.Sqrt(sum*sum+alpha)
+	return score, labelFor(score)
+}
+
+// scan walks the tokens and returns the sum of the hits.
+func (s *sentimentScanner) scan(t *tokens, lex *lexicon) float64 {
 	for i := 0; i < len(t.toks); {
 		switch t.toks[i].kind {
 		case kindClause:
@@ -81,10 +109,7 @@ func scoreSentiment(t *tokens, lex *lexicon) (float64, string) {
 			i++
 			continue
 		case kindSentence:
-			s.endClause()
-			s.prevSentenceStart, s.sentenceStart = s.sentenceStart, len(s.hits)
-			s.sentenceWords = 0
-			s.contrastBoost = false
+			s.endSentence(t.toks[i].punct == '?')
 			i++
 			continue
 		}
@@ -94,17 +119,13 @@ func scoreSentiment(t *tokens, lex *lexicon) (float64, string) {
 		s.sentenceWords++
 		i += n
 	}
-	s.endClause()
+	s.endSentence(false)
 
 	sum := 0.0
 	for _, h := range s.hits {
 		sum += h.value
 	}
-	if sum != 0 && t.exclaim > 0 {
-		sum += math.Copysign(exclaimBoost*float64(min(t.exclaim, maxExclaim)), sum)
-	}
-	score := sum / math.Sqrt(sum*sum+alpha)
-	return score, labelFor(score)
+	return sum
 }
 
 func labelFor(score float64) string {
@@ -128,12 +149,19 @@ func (s *sentimentScanner) visit(e entry) {
 	if e.sarcasm {
 		s.sarcasm()
 	}
+	if e.cues != 0 {
+		s.cue(e.cues)
+	}
+	if e.number != 0 {
+		s.number, s.numberWord = e.number, s.word
+	}
 	switch {
 	case e.contrast:
 		s.contrast()
 	case e.negator && e.score == 0:
 		s.expireNegation()
 		s.negPending, s.negWord, s.negClause, s.negForwardOnly = true, s.word, s.clause, e.forwardOnly
+		s.negComplaint = e.complaint
 	case e.factor != 0:
 		// A word that is both modifier and term ("super", "pretty")
 		// modifies the next term if one follows and counts as a term
@@ -143,34 +171,54 @@ func (s *sentimentScanner) visit(e entry) {
 			f = math.Min(f*s.modFactor, maxModifier)
 		}
 		s.modFactor, s.modScore, s.modWord, s.modClause = f, e.score, s.word, s.clause
-	case e.score != 0:
+	case e.score != 0 || e.wanted != 0:
 		v := e.score
 		if s.modFactor != 0 && s.modClause == s.clause {
 			v *= s.modFactor
 		}
 		s.modFactor, s.modScore = 0, 0
-		s.term(v, s.word)
+		s.term(v, e.wanted, s.word)
 	}
+}
+
+// cue records the cues of a word; a time or count unit right after a
+// number becomes a duration ("drei Wochen") or a repetition ("tre gange",
+// "zum dritten Mal").
+func (s *sentimentScanner) cue(c cue) {
+	afterNumber := s.numberWord == s.word-1
+	if c&cueTimeUnit != 0 && afterNumber {
+		s.cues |= cueDuration
+	}
+	if c&cueCountUnit != 0 && afterNumber && s.number >= 2 {
+		s.cues |= cueRepeat
+	}
+	s.cues |= c &^ (cueTimeUnit | cueCountUnit)
 }
 
 // flushModifier drops a pending modifier that reached no term; if it was
 // also a term itself ("Lieferung war super"), it counts as that term.
 func (s *sentimentScanner) flushModifier() {
 	if s.modScore != 0 {
-		s.term(s.modScore, s.modWord)
+		s.term(s.modScore, 0, s.modWord)
 	}
 	s.modFactor, s.modScore = 0, 0
 }
 
 // term records a sentiment term at word index word, negating it when a
-// negator in the same clause reaches it.
-func (s *sentimentScanner) term(v float64, word int) {
+// negator in the same clause reaches it. wanted, when not 0, is its
+// weight once negated (see entry.wanted).
+func (s *sentimentScanner) term(v, wanted float64, word int) {
+	neg := negate(v)
+	if wanted != 0 {
+		neg = wanted
+	}
 	if s.contrastBoost {
 		v *= afterContrast
+		neg *= afterContrast
 	}
-	h := hit{value: v, word: word, clause: s.clause}
+	h := hit{value: v, negValue: neg, word: word, clause: s.clause}
 	if s.negPending && s.negClause == s.clause && word > s.negWord && word-s.negWord <= negationScope {
-		h.value = negate(h.value)
+		h.value = h.negValue
 		h.negated = true
 		s.negPending = false
 	}
@@ -188,9 +236,14 @@ func (s *sentimentScanner) expireNegation() {
 	if n := len(s.hits); n > 0 && !s.negForwardOnly {
 		h := &s.hits[n-1]
 		if !h.negated && h.clause == s.negClause && s.negWord-h.word <= negationScope {
-			h.value = negate(h.value)
+			h.value = h.negValue
 			h.negated = true
+			return
 		}
+	}
+	s.unresolved++
+	if s.negComplaint {
+		s.complaints++
 	}
 }
 
@@ -198,6 +251,52 @@ func (s *sentimentScanner) endClause() {
 	s.flushModifier()
 	s.expireNegation()
 	s.clause++
+}
+
+// endSentence closes a sentence: praise in a question counts little, and
+// cues that add up to an implicit complaint add one.
+func (s *sentimentScanner) endSentence(question bool) {
+	s.endClause()
+	if question {
+		for i := s.sentenceStart; i < len(s.hits); i++ {
+			if s.hits[i].value > 0 {
+				s.hits[i].value *= questionPraise
+			}
+		}
+	}
+	if s.implicitComplaint() {
+		v := implicitComplaint
+		if s.contrastBoost {
+			v *= afterContrast
+		}
+		// A closed clause: no later negator can reach it.
+		s.hits = append(s.hits, hit{value: v, negValue: v, word: s.word, clause: s.clause - 1, negated: true})
+	}
+	s.prevSentenceStart, s.sentenceStart = s.sentenceStart, len(s.hits)
+	s.sentenceWords = 0
+	s.contrastBoost = false
+	s.cues, s.unresolved, s.complaints = 0, 0, 0
+}
+
+// implicitComplaint reports whether the sentence complains without
+// sentiment words: a complaining negator that negated nothing ("not even
+// a receipt"); a negation that negated nothing next to "still", "again"
+// or a duration ("noch immer nicht geliefert", "seit drei Wochen keine
+// Rückmeldung"); waiting next to one of those ("har ventet i 4 uger");
+// or contacting again ("tredje gang jeg ringer", "had to call again").
+func (s *sentimentScanner) implicitComplaint() bool {
+	temporal := s.cues&(cuePersist|cueRepeat|cueDuration) != 0
+	switch {
+	case s.complaints > 0:
+		return true
+	case s.unresolved > 0 && temporal:
+		return true
+	case s.cues&cueWait != 0 && temporal:
+		return true
+	case s.cues&cueContact != 0 && s.cues&cueRepeat != 0:
+		return true
+	}
+	return false
 }
 
 // contrast discounts what came before "but" in this sentence, or in the
@@ -238,7 +337,8 @@ func negate(v float64) float64 {
 
 // meaningful reports whether e does anything beyond starting a phrase.
 func (e entry) meaningful() bool {
-	return e.score != 0 || e.factor != 0 || e.negator || e.contrast || e.sarcasm
+	return e.score != 0 || e.factor != 0 || e.negator || e.contrast || e.sarcasm ||
+		e.wanted != 0 || e.number != 0 || e.cues != 0
 }
 
 // lookup finds the longest phrase, word or prefix entry at token i and
@@ -257,6 +357,11 @@ func (lex *lexicon) lookup(t *tokens, i int) (entry, int) {
 			}
 		}
 	}
+	if t.toks[i].kind == kindWord && !t.toks[i].letters {
+		// Digits count as numbers for durations and repetitions.
+		e.number = digitsValue(w)
+		return e, 1
+	}
 	if ok {
 		return e, 1
 	}
@@ -266,4 +371,17 @@ func (lex *lexicon) lookup(t *tokens, i int) (entry, int) {
 		}
 	}
 	return entry{}, 1
+}
+
+// digitsValue returns the value of the leading digits of w ("45", "13.30"
+// gives 13), capped at a million.
+func digitsValue(w []byte) float64 {
+	v := 0.0
+	for _, c := range w {
+		if c < '0' || c > '9' || v > 1e6 {
+			break
+		}
+		v = v*10 + float64(c-'0')
+	}
+	return v
 }
