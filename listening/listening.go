@@ -218,6 +218,12 @@ type DayCount struct {
 	N   int       `json:"n"`
 }
 
+// Assignee is an account that may be assigned mentions.
+type Assignee struct {
+	ID   int64
+	Name string
+}
+
 // TopicTotal is a topic's count of mentions over a period and today.
 type TopicTotal struct {
 	Period, Today int
@@ -328,9 +334,11 @@ type Store interface {
 	Mention(ctx context.Context, id int64) (*Mention, error)
 	Mentions(ctx context.Context, f MentionFilter) ([]Mention, error)
 	ChangeMentions(ctx context.Context, ids []int64, c MentionChange, e audit.Entry) (int, error)
-	// AccountExists reports whether an account may be assigned mentions
-	// (exists and is staff).
+	// AssignableAccount reports whether an account may be assigned
+	// mentions (exists and holds PermTriage).
 	AssignableAccount(ctx context.Context, accountID int64) error
+	// Assignees lists the accounts that may be assigned mentions, by name.
+	Assignees(ctx context.Context) ([]Assignee, error)
 
 	// HistoryBelow returns up to limit cluster heads with ids below id
 	// (0: from the newest), newest first.

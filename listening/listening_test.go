@@ -466,6 +466,10 @@ func TestInboxFiltersAndTriage(t *testing.T) {
 		accounts := sqlstore.NewAccounts(db)
 		agentAcc := newAccount(t, accounts, "agent@example.com", samtal.RoleAgent)
 		memberAcc := newAccount(t, accounts, "member@example.com", samtal.RoleMember)
+		as, err := w.svc.Assignees(w.agent)
+		if err != nil || len(as) != 1 || as[0].ID != agentAcc || as[0].Name != "Name of agent@example.com" {
+			t.Errorf("assignees %+v %v, want the agent only", as, err)
+		}
 		state := listening.StateNeedsReply
 		if n, err := w.svc.ChangeMentions(w.agent, res.IDs[:2], listening.MentionChange{State: &state, Assignee: &agentAcc, AddTags: []string{"Delivery", "delivery"}}); err != nil || n != 2 {
 			t.Fatalf("bulk change: %d %v", n, err)

@@ -87,6 +87,14 @@ func (s *Service) ChangeMentions(ctx context.Context, ids []int64, c MentionChan
 	return s.Store.ChangeMentions(ctx, ids, c, e)
 }
 
+// Assignees lists who may be assigned mentions, for staff who read them.
+func (s *Service) Assignees(ctx context.Context) ([]Assignee, error) {
+	if err := samtal.ActorFrom(ctx).Require(PermView); err != nil {
+		return nil, err
+	}
+	return s.Store.Assignees(ctx)
+}
+
 // cleanTags lower-cases and trims tags and refuses empty or long ones.
 func cleanTags(tags []string) ([]string, error) {
 	if len(tags) > MaxTags {

@@ -756,22 +756,39 @@ func (s *Listening) ChangeMentions(ctx context.Context, ids []int64, c listening
 	return n, err
 }
 
-// AssignableAccount implements listening.Store: an active staff account.
+// triageRoles are the roles that hold listening.PermTriage.
+func triageRoles() []any {
+	var out []any
+	for _, r := range []samtal.Role{samtal.RoleAgent, samtal.RoleModerator, samtal.RoleAnalyst, samtal.RoleAdmin} {
+		if samtal.Can(r, listening.PermTriage) {
+			out = append(out, string(r))
+		}
+	}
+	return out
+}
+
+// AssignableAccount implements listening.Store.
 func (s *Listening) AssignableAccount(ctx context.Context, accountID int64) error {
-	row, err := s.db.readRow(ctx, `SELECT role FROM accounts WHERE id = $1`, accountID)
+	roles := triageRoles()
+	_, err := readOne(ctx, s.db, func(r interface{ Scan(...any) error }) (int64, error) {
+		var id int64
+		return id, r.Scan(&id)
+	}, `SELECT id FROM accounts WHERE id = $1 AND role IN (`+placeholders(2, len(roles))+`)`, append([]any{accountID}, roles...)...)
+	return err
+}
+
+// Assignees implements listening.Store.
+func (s *Listening) Assignees(ctx context.Context) ([]listening.Assignee, error) {
+	roles := triageRoles()
+	rows, err := s.db.readRows(ctx, `SELECT a.id, p.name FROM accounts a JOIN persons p ON p.id = a.person_id
+		WHERE a.role IN (`+placeholders(1, len(roles))+`) ORDER BY p.name, a.id LIMIT 500`, roles...)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	var role string
-	if err := row.Scan(&role); errors.Is(err, sql.ErrNoRows) {
-		return errNotFound
-	} else if err != nil {
-		return err
-	}
-	if !samtal.Role(role).Staff() {
-		return errNotFound
-	}
-	return nil
+	return collect(rows, func(r *sql.Rows) (listening.Assignee, error) {
+		var a listening.Assignee
+		return a, r.Scan(&a.ID, &a.Name)
+	})
 }
 
 // HistoryBelow implements listening.Store.

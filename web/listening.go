@@ -12,7 +12,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/samtal-dev/samtal"
-	"github.com/samtal-dev/samtal/account"
 	"github.com/samtal-dev/samtal/listening"
 )
 
@@ -50,32 +49,23 @@ type mentionItem struct {
 }
 
 // staffNames are the names of the staff who may be assigned mentions, by
-// account id, for the viewers who may list accounts; the others see
-// account numbers (and "me").
+// account id.
 type staffNames struct {
 	me    int64
 	names map[int64]string
-	list  []*account.Account // nil when the viewer may not list accounts
+	list  []listening.Assignee
 }
 
-// staffFor reads the staff accounts when the viewer may list accounts.
+// staffFor reads who may be assigned mentions.
 func (s *Server) staffFor(ctx context.Context) (*staffNames, error) {
-	a := samtal.ActorFrom(ctx)
-	st := &staffNames{me: a.AccountID, names: map[int64]string{}}
-	if !a.Can(samtal.PermManageAccounts) {
-		return st, nil
+	st := &staffNames{me: samtal.ActorFrom(ctx).AccountID, names: map[int64]string{}}
+	list, err := s.Listening.Assignees(ctx)
+	if err != nil {
+		return nil, err
 	}
-	st.list = []*account.Account{}
-	for _, role := range []samtal.Role{samtal.RoleAgent, samtal.RoleModerator, samtal.RoleAnalyst, samtal.RoleAdmin} {
-		list, err := s.Accounts.ListAccounts(ctx, account.Filter{Role: role, Limit: 100})
-		if err != nil {
-			return nil, err
-		}
-		st.list = append(st.list, list...)
-	}
-	slices.SortFunc(st.list, func(a, b *account.Account) int { return strings.Compare(a.Name, b.Name) })
-	for _, acc := range st.list {
-		st.names[acc.ID] = acc.Name
+	st.list = list
+	for _, a := range list {
+		st.names[a.ID] = a.Name
 	}
 	return st, nil
 }
@@ -170,7 +160,7 @@ type inboxPage struct {
 	States     []string
 	Sentiments []string
 	Ratings    []ratingOption
-	Staff      []*account.Account
+	Staff      []listening.Assignee
 	CanTriage  bool
 	// Changed is how many mentions the last bulk action changed (-1: none
 	// was made).
@@ -363,7 +353,7 @@ type mentionPage struct {
 	Cluster   []mentionItem
 	Head      *mentionItem // the cluster's head, when this is a duplicate
 	States    []string
-	Staff     []*account.Account
+	Staff     []listening.Assignee
 	CanTriage bool
 	TagsText  string
 }
@@ -504,7 +494,7 @@ func (v *view) MentionBadges(m mentionItem) mentionBadges { return mentionBadges
 // member; the others may type an account number.
 type assigneeChoice struct {
 	V        *view
-	Staff    []*account.Account
+	Staff    []listening.Assignee
 	Listed   bool
 	Selected string // "", "none", "me" or an account id
 	Other    string // a selected account the choices do not list
@@ -513,13 +503,13 @@ type assigneeChoice struct {
 }
 
 // AssigneeChoice bundles the choice; selected is the form's value.
-func (v *view) AssigneeChoice(staff []*account.Account, selected, typed string, keep bool) assigneeChoice {
+func (v *view) AssigneeChoice(staff []listening.Assignee, selected, typed string, keep bool) assigneeChoice {
 	c := assigneeChoice{V: v, Staff: staff, Listed: staff != nil, Selected: selected, Typed: typed, Keep: keep}
 	switch {
 	case selected == "" || selected == "none" || selected == "me":
 	case selected == strconv.FormatInt(v.Actor.AccountID, 10):
 		c.Selected = "me"
-	case !slices.ContainsFunc(staff, func(a *account.Account) bool { return strconv.FormatInt(a.ID, 10) == selected }):
+	case !slices.ContainsFunc(staff, func(a listening.Assignee) bool { return strconv.FormatInt(a.ID, 10) == selected }):
 		c.Other = selected
 	}
 	return c

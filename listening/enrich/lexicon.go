@@ -24,6 +24,7 @@ type entry struct {
 	negator     bool
 	forwardOnly bool // a negator that never reaches back ("kein", "no")
 	complaint   bool // a negator that complains when it negates nothing ("not even a receipt")
+	fixed       bool // a comment on the whole sentence ("unfortunately", "leider") that no negation reaches
 	contrast    bool
 	sarcasm     bool // "🙄": praise in the same sentence is meant the other way
 	phraseStart bool // a longer phrase starts with this word
@@ -135,7 +136,7 @@ func (lex *lexicon) parse(src string) error {
 			if err != nil {
 				return fmt.Errorf("line %d: %w", lineNo, err)
 			}
-			if v < -4 || v > 4 {
+			if section != "numbers" && (v < -4 || v > 4) {
 				return fmt.Errorf("line %d: %v is outside -4..4", lineNo, v)
 			}
 			value = v
@@ -205,6 +206,8 @@ func (lex *lexicon) add(section, key string, value float64, flags negatorFlags) 
 		e.contrast = true
 	case "sarcasm":
 		e.sarcasm = true
+	case "fixed":
+		e.fixed = true
 	case "terms":
 		e.score = value
 	case "wanted":

@@ -60,6 +60,7 @@ type hit struct {
 	word     int     // word index in the text, for negation reach
 	clause   int
 	negated  bool
+	fixed    bool // no negation reaches it (see entry.fixed)
 }
 
 // sentimentScanner walks the tokens once, collecting hits and applying
@@ -177,7 +178,7 @@ func (s *sentimentScanner) visit(e entry) {
 			v *= s.modFactor
 		}
 		s.modFactor, s.modScore = 0, 0
-		s.term(v, e.wanted, s.word)
+		s.term(v, s.word, e)
 	}
 }
 
@@ -199,25 +200,25 @@ func (s *sentimentScanner) cue(c cue) {
 // also a term itself ("Lieferung war super"), it counts as that term.
 func (s *sentimentScanner) flushModifier() {
 	if s.modScore != 0 {
-		s.term(s.modScore, 0, s.modWord)
+		s.term(s.modScore, s.modWord, entry{})
 	}
 	s.modFactor, s.modScore = 0, 0
 }
 
-// term records a sentiment term at word index word, negating it when a
-// negator in the same clause reaches it. wanted, when not 0, is its
-// weight once negated (see entry.wanted).
-func (s *sentimentScanner) term(v, wanted float64, word int) {
+// term records a sentiment term of weight v at word index word, negating
+// it when a negator in the same clause reaches it; e says how it negates
+// (see entry.wanted and entry.fixed).
+func (s *sentimentScanner) term(v float64, word int, e entry) {
 	neg := negate(v)
-	if wanted != 0 {
-		neg = wanted
+	if e.wanted != 0 {
+		neg = e.wanted
 	}
 	if s.contrastBoost {
 		v *= afterContrast
 		neg *= afterContrast
 	}
-	h := hit{value: v, negValue: neg, word: word, clause: s.clause}
-	if s.negPending && s.negClause == s.clause && word > s.negWord && word-s.negWord <= negationScope {
+	h := hit{value: v, negValue: neg, word: word, clause: s.clause, fixed: e.fixed}
+	if !h.fixed && s.negPending && s.negClause == s.clause && word > s.negWord && word-s.negWord <= negationScope {
 		h.value = h.negValue
 		h.negated = true
 		s.negPending = false
@@ -235,7 +236,7 @@ func (s *sentimentScanner) expireNegation() {
 	s.negPending = false
 	if n := len(s.hits); n > 0 && !s.negForwardOnly {
 		h := &s.hits[n-1]
-		if !h.negated && h.clause == s.negClause && s.negWord-h.word <= negationScope {
+		if !h.negated && !h.fixed && h.clause == s.negClause && s.negWord-h.word <= negationScope {
 			h.value = h.negValue
 			h.negated = true
 			return
@@ -279,12 +280,20 @@ func (s *sentimentScanner) endSentence(question bool) {
 }
 
 // implicitComplaint reports whether the sentence complains without
-// sentiment words: a complaining negator that negated nothing ("not even
+// sentiment words. It never overrides praise in the same sentence
+// ("explained it twice without a sigh"). Complaints are: a complaining negator that negated nothing ("not even
 // a receipt"); a negation that negated nothing next to "still", "again"
 // or a duration ("noch immer nicht geliefert", "seit drei Wochen keine
 // Rückmeldung"); waiting next to one of those ("har ventet i 4 uger");
 // or contacting again ("tredje gang jeg ringer", "had to call again").
 func (s *sentimentScanner) implicitComplaint() bool {
+	sum := 0.0
+	for _, h := range s.hits[s.sentenceStart:] {
+		sum += h.value
+	}
+	if sum > 0 {
+		return false
+	}
 	temporal := s.cues&(cuePersist|cueRepeat|cueDuration) != 0
 	switch {
 	case s.complaints > 0:
