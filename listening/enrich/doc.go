@@ -49,17 +49,23 @@
 //
 // Sentiment sums the weights (-4..4) of lexicon terms and flattens the sum
 // into -1..1 as sum/sqrt(sum²+15). Scores within ±0.15 are Neutral. The
-// lexicons are our own writing (lexicon_*.txt, embedded): English 673
-// terms, German 486 lines that expand to 1,402 inflected forms, Danish 440
-// lines (683 forms), Swedish 397 (680), Norwegian additions to the Danish
-// one (74), and 91 emoji and emoticons shared by all. Rules:
+// lexicons are our own writing (lexicon_*.txt, embedded): English 753
+// terms, German 614 lines that expand to 1,558 inflected forms, Danish 585
+// lines (853 forms), Swedish 397 (680), Norwegian additions to the Danish
+// one (74), 91 emoji and emoticons and a few ratings ("10/10", "★☆☆☆☆")
+// shared by all, and for en, de and da about 160 words each that hint at
+// implicit complaints. Rules:
 //   - negators ("not", "nicht", "kein", "ikke", "inte") flip the next term
 //     within three words in the same clause, or else the term just before
 //     ("funktioniert nicht", "virker ikke"); a negated positive counts
 //     -0.75 times ("not good"), a negated negative -0.5 times ("not bad",
 //     "kein Problem" are mildly positive); words of expectation negate too
 //     ("expected worse" is good news). Fixed phrases win over the rules:
-//     "never again", "nie wieder", "aldrig igen" are strongly negative;
+//     "never again", "nie wieder", "aldrig igen" are strongly negative.
+//     Some words count only when negated: what a customer waits for
+//     ("no reply", "nicht geliefert", "svarer ikke", "without notice").
+//     Comments on the whole sentence ("unfortunately", "leider",
+//     "desværre") and emoji are never negated;
 //   - modifiers multiply the next term: "very", "sehr", "meget",
 //     "virkelig" intensify, "a bit", "etwas", "lidt" soften;
 //   - "but", "aber", "men": the clause before counts half, the one after
@@ -67,23 +73,50 @@
 //     before);
 //   - each "!" up to three adds 0.3 in the direction of the sum; emoji and
 //     emoticons are terms; an eye-roll (🙄) turns the praise of its
-//     sentence into criticism.
+//     sentence into criticism;
+//   - in a question praise counts a tenth ("which sofa would you
+//     recommend?" is no praise) and criticism half;
+//   - implicit complaints (implicit.go): a sentence without praise counts
+//     like "disappointing" when its cue words add up: a negation that
+//     negates nothing next to "still", "again" or a duration ("still no
+//     refund", "seit drei Wochen keine Antwort", "endnu ikke modtaget"),
+//     a problem still there ("still loud"), waiting with a duration ("har
+//     ventet i 4 uger", but "only waited 5 minutes" is praise), contacting
+//     again ("tredje gang jeg ringer", "dreimal geschickt"), lasting days
+//     or weeks ("hat zwei Wochen gehalten"), "not even", "nicht einmal",
+//     "ikke engang" with nothing after, or a lone "Again." after a
+//     complaint. Durations count minutes to months, never years ("two
+//     years and still like new").
 //
 // There is no "mixed" label: a review with praise and criticism comes out
 // by its balance, weighted towards what follows "but", which is what the
 // listening views sort and filter by. Languages without a lexicon (and
 // Unknown) use the English one, which still reads emoji, emoticons and
-// English words in the text.
+// English words in the text. Swedish and Norwegian have no implicit-
+// complaint words yet.
 //
-// Accuracy on our labelled development texts (testdata/sentiment*):
-// 97.5% on the 160 texts the lexicons were written against; the two
-// check sets of 100 texts each scored 76% and 55% when first measured
-// (before they were used to broaden the lexicons; 91% and 81% now); the
-// last check set, 80 texts never tuned on, scores 77.5% (en 85%, de 70%,
-// da 75%, sv 80%). Every miss there is a text with no sentiment words
-// called neutral ("the noise is still there", "we could barely see the
-// stage"); positive and negative were never swapped. Implicit complaints
-// are what a lexicon cannot see; a team that needs more can plug in a
+// Accuracy on our labelled development texts (testdata/sentiment*, see
+// testdata/README.md), label agreement per language:
+//
+//	                                     before (Nov 2026)   now
+//	sentimentcheck4, held out (40 each)  en 60  de 67.5 da 65   en 82.5 de 92.5 da 95
+//	  positive called negative           1 of 39               1 of 39
+//	sentiment2, first part (40/80/82)    en 65  de 65   da 67   en 97.5 de 98.8 da 100
+//	sentiment2, all (107/205/207)                              en 96.3 de 93.2 da 94.7
+//	sentimentcheck3 (20 each, 80)        en 85  de 70   da 75   en 85   de 80   da 95
+//
+// sentimentcheck4 was written before the implicit-complaint rules and
+// never tuned on, but by the same hand, so it is optimistic (and a few
+// Danish words came from reading the misses of sentimentcheck3). The
+// sober figure is how new texts fared before they were tuned on: batches
+// b to e of sentiment2 (12 to 41 texts per language each, written to be
+// hard) scored 46% to 76% untouched, and three of them turned 3 to 6
+// positive texts negative before the rules were narrowed. Complaints that
+// only a reader's knowledge reveals stay neutral ("the parcel came at the
+// same time as my friend's, who chose standard"). The older sets are
+// unchanged or better: 97.5% on the 160 texts the lexicons were written
+// against, 96% and 87% on the first two check sets; positive and negative
+// are swapped in none of them. A team that needs more can plug in a
 // classifier behind the same labels.
 //
 // # Near duplicates

@@ -32,9 +32,11 @@ type entry struct {
 
 // cue marks words that say nothing on their own but, together, make an
 // implicit complaint: "still" with a negation that reaches no term ("still
-// no refund"), waiting with a duration ("waited 50 minutes"), contacting
-// with a repetition ("third time I call").
-type cue uint8
+// no refund") or with a problem ("still loud"), waiting with a duration
+// ("waited 50 minutes"), contacting with a repetition ("third time I
+// call"), lasting with a duration ("lasted two weeks"). Durations run
+// from minutes to months, never years: "two years and still like new".
+type cue uint16
 
 const (
 	cuePersist   cue = 1 << iota // still, stadig, noch immer, bis heute
@@ -44,6 +46,9 @@ const (
 	cueContact                   // called, ringet, geschrieben
 	cueTimeUnit                  // week, uge, Woche: a duration after a number
 	cueCountUnit                 // times, gange, Mal: a repetition after a number of 2 or more
+	cueLasted                    // lasted, holdt, gehalten: with a duration, it broke early
+	cueShort                     // only, kun, nur: a duration right after it is short ("only waited 5 minutes")
+	cueConcede                   // even though, selvom, obwohl: "refused, although we had paid"
 )
 
 // cueSections maps the lexicon sections that list cue words to their cue.
@@ -55,6 +60,9 @@ var cueSections = map[string]cue{
 	"contact":    cueContact,
 	"timeunits":  cueTimeUnit,
 	"countunits": cueCountUnit,
+	"lasted":     cueLasted,
+	"short":      cueShort,
+	"concede":    cueConcede,
 }
 
 // lexicon is the immutable sentiment vocabulary of one language, merged
@@ -70,11 +78,11 @@ type lexicon struct {
 // lexiconFilesFor lists the files that make up each language's lexicon,
 // later files overriding earlier ones. Languages not listed use English.
 var lexiconFilesFor = map[string][]string{
-	"en": {"lexicon_emoji.txt", "lexicon_en.txt"},
-	"de": {"lexicon_emoji.txt", "lexicon_de.txt"},
-	"da": {"lexicon_emoji.txt", "lexicon_da.txt"},
-	"no": {"lexicon_emoji.txt", "lexicon_da.txt", "lexicon_no.txt"},
-	"sv": {"lexicon_emoji.txt", "lexicon_sv.txt"},
+	"en": {"lexicon_emoji.txt", "lexicon_ratings.txt", "lexicon_en.txt"},
+	"de": {"lexicon_emoji.txt", "lexicon_ratings.txt", "lexicon_de.txt"},
+	"da": {"lexicon_emoji.txt", "lexicon_ratings.txt", "lexicon_da.txt"},
+	"no": {"lexicon_emoji.txt", "lexicon_ratings.txt", "lexicon_da.txt", "lexicon_no.txt"},
+	"sv": {"lexicon_emoji.txt", "lexicon_ratings.txt", "lexicon_sv.txt"},
 }
 
 // lexicons holds the parsed lexicon of every language in lexiconFilesFor.

@@ -30,15 +30,6 @@ const (
 	// Each exclamation mark, up to three, pushes the sum 0.3 further from 0.
 	exclaimBoost = 0.3
 	maxExclaim   = 3
-	// implicitComplaint is what a sentence whose cues add up to a
-	// complaint counts ("still no refund", "waited 50 minutes", "third
-	// time I call"): about as much as "disappointing".
-	implicitComplaint = -2.5
-	// Praise in a question is mostly a wish or a request for advice
-	// ("which sofa would you recommend?"), so it counts little; criticism
-	// in a question is mostly rhetorical ("why is nobody answering?") and
-	// counts in full.
-	questionPraise = 0.2
 )
 
 // Sentiment scores the tone of text in language lang (an ISO 639-1 code)
@@ -46,8 +37,11 @@ const (
 // Negative. English, German, Danish and Swedish have their own lexicons,
 // Norwegian has the Danish one plus its own words; any other language,
 // Unknown included, is scored with the English lexicon, which still reads
-// emoji, emoticons and English words mixed into the text. A text that is both praised and criticised comes
-// out by its balance, the part after "but" counting more.
+// emoji, emoticons and English words mixed into the text. A text that is
+// both praised and criticised comes out by its balance, the part after
+// "but" counting more. Sentences that complain without sentiment words
+// ("still no refund", "tredje gang jeg ringer", "seit drei Wochen keine
+// Antwort") count as criticism (see implicitComplaint).
 func Sentiment(text, lang string) (score float64, label string) {
 	t := tokenize(text)
 	return scoreSentiment(&t, lexiconFor(lang))
@@ -61,6 +55,7 @@ type hit struct {
 	clause   int
 	negated  bool
 	fixed    bool // no negation reaches it (see entry.fixed)
+	wait     bool // a word of waiting, which a short duration makes harmless
 }
 
 // sentimentScanner walks the tokens once, collecting hits and applying
@@ -81,18 +76,30 @@ type sentimentScanner struct {
 	sentenceStart, prevSentenceStart int // indexes into hits
 	sentenceWords                    int
 	contrastBoost                    bool
+	contrastStart                    int // index into hits where the text after the last "but" starts
 
-	// Implicit complaints: what the current sentence has shown so far.
+	// Implicit complaints (implicit.go): what the current sentence has
+	// shown so far.
 	cues         cue
 	negComplaint bool // the pending negator complains when it negates nothing
 	unresolved   int  // negations that reached no term
 	complaints   int  // complaining negators that reached no term
 	number       float64
-	numberWord   int // word index of the last number word
+	numberWord   int  // word index of the last number word
+	shortWord    int  // word index of the last "only", "kun", "nur"
+	short        bool // a duration right after "only": "only waited 5 minutes"
+	prevSum      float64
+	prevCues     cue // of the sentence before, for a lone "Again."
+}
+
+func newSentimentScanner() sentimentScanner {
+	// No number or "only" has been seen: keep their word indexes far
+	// enough back that nothing counts as right after them.
+	return sentimentScanner{hits: make([]hit, 0, 16), numberWord: -10, shortWord: -10}
 }
 
 func scoreSentiment(t *tokens, lex *lexicon) (float64, string) {
-	s := sentimentScanner{hits: make([]hit, 0, 16), numberWord: -2}
+	s := newSentimentScanner()
 	sum := s.scan(t, lex)
 	if sum != 0 && t.exclaim > 0 {
 		sum += math.Copysign(exclaimBoost*float64(min(t.exclaim, maxExclaim)), sum)
@@ -172,28 +179,18 @@ func (s *sentimentScanner) visit(e entry) {
 			f = math.Min(f*s.modFactor, maxModifier)
 		}
 		s.modFactor, s.modScore, s.modWord, s.modClause = f, e.score, s.word, s.clause
-	case e.score != 0 || e.wanted != 0:
+	case e.score != 0:
 		v := e.score
 		if s.modFactor != 0 && s.modClause == s.clause {
 			v *= s.modFactor
 		}
 		s.modFactor, s.modScore = 0, 0
 		s.term(v, s.word, e)
+	case e.wanted != 0:
+		// Worth nothing unless negated, so it leaves a pending modifier
+		// alone: "super hjælp" still counts "super".
+		s.term(0, s.word, e)
 	}
-}
-
-// cue records the cues of a word; a time or count unit right after a
-// number becomes a duration ("drei Wochen") or a repetition ("tre gange",
-// "zum dritten Mal").
-func (s *sentimentScanner) cue(c cue) {
-	afterNumber := s.numberWord == s.word-1
-	if c&cueTimeUnit != 0 && afterNumber {
-		s.cues |= cueDuration
-	}
-	if c&cueCountUnit != 0 && afterNumber && s.number >= 2 {
-		s.cues |= cueRepeat
-	}
-	s.cues |= c &^ (cueTimeUnit | cueCountUnit)
 }
 
 // flushModifier drops a pending modifier that reached no term; if it was
@@ -217,7 +214,7 @@ func (s *sentimentScanner) term(v float64, word int, e entry) {
 		v *= afterContrast
 		neg *= afterContrast
 	}
-	h := hit{value: v, negValue: neg, word: word, clause: s.clause, fixed: e.fixed}
+	h := hit{value: v, negValue: neg, word: word, clause: s.clause, fixed: e.fixed, wait: e.cues&cueWait != 0}
 	if !h.fixed && s.negPending && s.negClause == s.clause && word > s.negWord && word-s.negWord <= negationScope {
 		h.value = h.negValue
 		h.negated = true
@@ -254,60 +251,6 @@ func (s *sentimentScanner) endClause() {
 	s.clause++
 }
 
-// endSentence closes a sentence: praise in a question counts little, and
-// cues that add up to an implicit complaint add one.
-func (s *sentimentScanner) endSentence(question bool) {
-	s.endClause()
-	if question {
-		for i := s.sentenceStart; i < len(s.hits); i++ {
-			if s.hits[i].value > 0 {
-				s.hits[i].value *= questionPraise
-			}
-		}
-	}
-	if s.implicitComplaint() {
-		v := implicitComplaint
-		if s.contrastBoost {
-			v *= afterContrast
-		}
-		// A closed clause: no later negator can reach it.
-		s.hits = append(s.hits, hit{value: v, negValue: v, word: s.word, clause: s.clause - 1, negated: true})
-	}
-	s.prevSentenceStart, s.sentenceStart = s.sentenceStart, len(s.hits)
-	s.sentenceWords = 0
-	s.contrastBoost = false
-	s.cues, s.unresolved, s.complaints = 0, 0, 0
-}
-
-// implicitComplaint reports whether the sentence complains without
-// sentiment words. It never overrides praise in the same sentence
-// ("explained it twice without a sigh"). Complaints are: a complaining negator that negated nothing ("not even
-// a receipt"); a negation that negated nothing next to "still", "again"
-// or a duration ("noch immer nicht geliefert", "seit drei Wochen keine
-// Rückmeldung"); waiting next to one of those ("har ventet i 4 uger");
-// or contacting again ("tredje gang jeg ringer", "had to call again").
-func (s *sentimentScanner) implicitComplaint() bool {
-	sum := 0.0
-	for _, h := range s.hits[s.sentenceStart:] {
-		sum += h.value
-	}
-	if sum > 0 {
-		return false
-	}
-	temporal := s.cues&(cuePersist|cueRepeat|cueDuration) != 0
-	switch {
-	case s.complaints > 0:
-		return true
-	case s.unresolved > 0 && temporal:
-		return true
-	case s.cues&cueWait != 0 && temporal:
-		return true
-	case s.cues&cueContact != 0 && s.cues&cueRepeat != 0:
-		return true
-	}
-	return false
-}
-
 // contrast discounts what came before "but" in this sentence, or in the
 // previous sentence when the sentence starts with it ("Nice sofa. But…").
 func (s *sentimentScanner) contrast() {
@@ -320,6 +263,7 @@ func (s *sentimentScanner) contrast() {
 		s.hits[i].value *= beforeContrast
 	}
 	s.contrastBoost = true
+	s.contrastStart = len(s.hits)
 }
 
 // sarcasm turns the praise of this sentence (or of the previous one when
@@ -372,6 +316,9 @@ func (lex *lexicon) lookup(t *tokens, i int) (entry, int) {
 		return e, 1
 	}
 	if ok {
+		// An emoji says how the writer feels about the whole sentence:
+		// "definitely not the last 😊" does not negate the smile.
+		e.fixed = e.fixed || t.toks[i].kind != kindWord
 		return e, 1
 	}
 	if t.toks[i].kind == kindWord {

@@ -135,25 +135,35 @@ func TestSentimentRange(t *testing.T) {
 }
 
 // TestSentimentDevSet measures accuracy on the hand-written labelled
-// texts. testdata/sentiment was used to write the lexicons;
-// sentimentcheck and sentimentcheck2 were measured and then used to
-// broaden them; sentimentcheck3 was written after the last lexicon change
-// and never tuned on, so its figure is the honest one.
+// texts (see testdata/README.md). testdata/sentiment was used to write the
+// lexicons; sentimentcheck and sentimentcheck2 were measured and then used
+// to broaden them; sentimentcheck3 was the held-out set until a few of its
+// words were added in November 2026; sentiment2 is the development set of
+// the implicit-complaint rules; sentimentcheck4 was written before those
+// rules and never tuned on, so its figure is the honest one. Besides
+// accuracy, it counts positive texts called negative, which must stay
+// rare: a complaint rule that fires on praise is worse than one that
+// misses.
 func TestSentimentDevSet(t *testing.T) {
-	floors := map[string]float64{
-		"sentiment":       0.95,
-		"sentimentcheck":  0.85,
-		"sentimentcheck2": 0.75,
-		"sentimentcheck3": 0.70,
+	limits := map[string]struct {
+		floor     float64
+		maxPosNeg int
+	}{
+		"sentiment":       {0.95, 0},
+		"sentimentcheck":  {0.90, 0},
+		"sentimentcheck2": {0.85, 0},
+		"sentimentcheck3": {0.80, 0},
+		"sentiment2":      {0.90, 0},
+		"sentimentcheck4": {0.85, 1},
 	}
-	dirs := make([]string, 0, len(floors))
-	for d := range floors {
+	dirs := make([]string, 0, len(limits))
+	for d := range limits {
 		dirs = append(dirs, d)
 	}
 	sort.Strings(dirs)
 	for _, dir := range dirs {
 		ok, n := map[string]int{}, map[string]int{}
-		okAll, nAll, flipped := 0, 0, 0
+		okAll, nAll, posNeg, negPos := 0, 0, 0, 0
 		for _, d := range readSentimentDev(t, dir) {
 			_, got := Sentiment(d.text, d.lang)
 			n[d.lang]++
@@ -163,18 +173,28 @@ func TestSentimentDevSet(t *testing.T) {
 				okAll++
 				continue
 			}
-			if got != Neutral && d.label != Neutral {
-				flipped++
+			switch {
+			case d.label == Positive && got == Negative:
+				posNeg++
+			case d.label == Negative && got == Positive:
+				negPos++
 			}
 			t.Logf("%s: %s text labelled %s, got %s: %q", dir, d.lang, d.label, got, d.text)
 		}
 		for _, l := range []string{"en", "de", "da", "sv"} {
-			t.Logf("%s %s: %d/%d", dir, l, ok[l], n[l])
+			if n[l] > 0 {
+				t.Logf("%s %s: %d/%d = %.1f%%", dir, l, ok[l], n[l], 100*float64(ok[l])/float64(n[l]))
+			}
 		}
 		acc := float64(okAll) / float64(nAll)
-		t.Logf("%s total: %d/%d = %.1f%%, positive/negative swapped: %d", dir, okAll, nAll, 100*acc, flipped)
-		if acc < floors[dir] {
-			t.Errorf("%s accuracy %.3f below the floor %.2f", dir, acc, floors[dir])
+		t.Logf("%s total: %d/%d = %.1f%%, positive called negative: %d, negative called positive: %d",
+			dir, okAll, nAll, 100*acc, posNeg, negPos)
+		lim := limits[dir]
+		if acc < lim.floor {
+			t.Errorf("%s accuracy %.3f below the floor %.2f", dir, acc, lim.floor)
+		}
+		if posNeg > lim.maxPosNeg {
+			t.Errorf("%s: %d positive texts called negative, want at most %d", dir, posNeg, lim.maxPosNeg)
 		}
 	}
 }
@@ -205,6 +225,9 @@ func TestLexiconParseErrors(t *testing.T) {
 		"[terms]\ngood 1\ngood 2\n", // twice
 		"[colours]\nred 1\n",        // unknown section
 		"[negators]\nno*\n",         // prefix outside terms
+		"[wanted]\nreply 2\n",       // wanted must be negative when negated
+		"[numbers]\nthree 0\n",      // a number must be positive
+		"[persist]\nstill*\n",       // prefix outside terms
 	} {
 		lex := &lexicon{entries: map[string]entry{}, prefixes: map[string]float64{}}
 		if err := lex.parse(src); err == nil {
