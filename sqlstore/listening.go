@@ -337,7 +337,7 @@ func (s *Listening) KnownKeys(ctx context.Context, sourceID int64, keys []string
 		for _, k := range part {
 			args = append(args, k)
 		}
-		rows, err := s.db.readRows(ctx, `SELECT key FROM mentions WHERE source_id = $1 AND key IN (`+placeholders(2, len(part))+`)`, args...)
+		rows, err := s.db.readRows(ctx, `SELECT key FROM mentions WHERE key IN (`+placeholders(2, len(part))+`) AND source_id = $1`, args...)
 		if err != nil {
 			return nil, err
 		}
@@ -460,7 +460,7 @@ func (s *Listening) insertMentionRows(ctx context.Context, tx *sql.Tx, sourceID 
 	q.WriteString(`INSERT INTO mentions (source_id, key, url, site, title, text, author, author_handle, author_url,
 		person_id, identity_id, published_at, created_at, lang, sentiment, sentiment_label, rating, fingerprint, duplicate_of, updated_at) VALUES `)
 	s.db.values(&q, len(list), 20)
-	q.WriteString(` ON CONFLICT (source_id, key) DO NOTHING RETURNING id, key`)
+	q.WriteString(` ON CONFLICT (key, source_id) DO NOTHING RETURNING id, key`)
 	args := make([]any, 0, 20*len(list))
 	byKey := make(map[string]*listening.Mention, len(list))
 	for _, m := range list {

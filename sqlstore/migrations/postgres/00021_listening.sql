@@ -90,7 +90,9 @@ CREATE TABLE mentions (
     state           TEXT NOT NULL DEFAULT 'new' CHECK (state IN ('new','seen','needs_reply','done','ignored')),
     assignee_id     BIGINT REFERENCES accounts(id),
     updated_at      BIGINT NOT NULL,
-    UNIQUE (source_id, key)
+    -- Key first: "which of these keys does the source have" is one probe
+    -- per key, whatever the planner thinks of a source with a million rows.
+    UNIQUE (key, source_id)
 );
 -- The inbox lists cluster heads, newest first, optionally by state or
 -- source; a topic's list walks mention_topics instead.
