@@ -4,7 +4,7 @@
 // LanguageHint, Sentiment, Fingerprint, ExactKey, Bands and NearDuplicate
 // are the parts. Everything is pure computation over immutable tables, so
 // all functions are safe for concurrent use. A 60-word review costs about
-// 13-23 µs for all three together on one core of our 2-core machine
+// 11-23 µs for all three together on one core of our 2-core machine
 // (BenchmarkEnrich); strings.Fields(strings.ToLower(text)) over the same
 // text (BenchmarkBaseline) takes 2 to 8 times less.
 //
@@ -50,9 +50,9 @@
 // Sentiment sums the weights (-4..4) of lexicon terms and flattens the sum
 // into -1..1 as sum/sqrt(sum²+15). Scores within ±0.15 are Neutral. The
 // lexicons are our own writing (lexicon_*.txt, embedded): English 753
-// terms, German 614 lines that expand to 1,558 inflected forms, Danish 585
-// lines (853 forms), Swedish 397 (680), Norwegian additions to the Danish
-// one (74), 91 emoji and emoticons and a few ratings ("10/10", "★☆☆☆☆")
+// terms, German 614 lines that expand to 1,558 inflected forms, Danish 733
+// lines (1,068 forms), Swedish 397 (680), Norwegian additions to the Danish
+// one (74), 92 emoji and emoticons and a few ratings ("10/10", "★☆☆☆☆")
 // shared by all, and for en, de and da about 160 words each that hint at
 // implicit complaints. Rules:
 //   - negators ("not", "nicht", "kein", "ikke", "inte") flip the next term
@@ -65,17 +65,29 @@
 //     Some words count only when negated: what a customer waits for
 //     ("no reply", "nicht geliefert", "svarer ikke", "without notice").
 //     Comments on the whole sentence ("unfortunately", "leider",
-//     "desværre") and emoji are never negated;
+//     "desværre") and emoji are never negated. Ratings written in the
+//     text ("1 stjerne", "5 stars") are never negated by what follows ("1
+//     stjerne fordi man ikke kan give 0"), and a low one not at all.
+//     Expectations negate in Danish too: "havde regnet med bedre",
+//     "forventet lidt mere" are polite complaints;
+//   - phrases that say nothing mask their words: German "ab sofort" is no
+//     praise of speed, "ærligt talt" no praise of honesty, "at ringe" no
+//     "ringe" (poor);
 //   - modifiers multiply the next term: "very", "sehr", "meget",
-//     "virkelig" intensify, "a bit", "etwas", "lidt" soften;
-//   - "but", "aber", "men": the clause before counts half, the one after
-//     one and a half (a sentence starting with "But" discounts the one
-//     before);
+//     "virkelig", "sgu" intensify, "a bit", "etwas", "lidt", "en anelse"
+//     soften;
+//   - "but", "aber", "men", "dog", "til gengæld", "ellers": the clause
+//     before counts half, the one after one and a half (a sentence
+//     starting with "But" discounts the one before);
 //   - each "!" up to three adds 0.3 in the direction of the sum; emoji and
-//     emoticons are terms; an eye-roll (🙄) turns the praise of its
-//     sentence into criticism;
+//     emoticons are terms; an eye-roll (🙄, 🙃, 🤦) or a Danish "not"
+//     ("Godt gået... not.") turns the praise of its sentence into
+//     criticism; so do echo words ("Super.", "Perfekt,", "Tak for det") as
+//     a sentence of their own right after a complaint or as a short
+//     opening clause before one ("Perfekt, så blev flyet aflyst igen");
 //   - in a question praise counts a tenth ("which sofa would you
-//     recommend?" is no praise) and criticism half;
+//     recommend?" is no praise) and criticism half; a question tag makes
+//     a statement ("Den er flot, ikke?"), and "ik'" never negates;
 //   - implicit complaints (implicit.go): a sentence without praise counts
 //     like "disappointing" when its cue words add up: a negation that
 //     negates nothing next to "still", "again" or a duration ("still no
@@ -83,7 +95,8 @@
 //     a problem still there ("still loud"), waiting with a duration ("har
 //     ventet i 4 uger", but "only waited 5 minutes" is praise), contacting
 //     again ("tredje gang jeg ringer", "dreimal geschickt"), lasting days
-//     or weeks ("hat zwei Wochen gehalten"), "not even", "nicht einmal",
+//     or weeks ("hat zwei Wochen gehalten", and the praise in "virkede
+//     fint i to uger" does not count), "not even", "nicht einmal",
 //     "ikke engang" with nothing after, or a lone "Again." after a
 //     complaint. Durations count minutes to months, never years ("two
 //     years and still like new").
@@ -96,28 +109,47 @@
 // complaint words yet.
 //
 // Accuracy on our labelled development texts (testdata/sentiment*, see
-// testdata/README.md), label agreement per language:
+// testdata/README.md), label agreement per language in %, before and
+// after the second November 2026 round (colloquial Danish):
 //
-//	                                     before (Nov 2026)   now
-//	sentimentcheck4, held out (40 each)  en 60  de 67.5 da 65   en 82.5 de 92.5 da 95
-//	  positive called negative           1 of 39               1 of 39
-//	sentiment2, first part (40/80/82)    en 65  de 65   da 67   en 97.5 de 98.8 da 100
-//	sentiment2, all (107/205/207)                              en 96.3 de 93.2 da 94.7
-//	sentimentcheck3 (20 each, 80)        en 85  de 70   da 75   en 85   de 80   da 95
+//	                                      before                    now
+//	sentimentcheck5, held out (84 da)     da 82.1                   da 88.1
+//	  negative called positive            4                         3
+//	sentiment3, development (208 da)      per batch, untouched:     da 95.7, tuned on
+//	                                      81.2, 79.5, 80.6
+//	sentimentcheck4, held out (40 each)   en 82.5 de 92.5 da 95     en 82.5 de 95 da 97.5
+//	sentiment2, all (107/205/207)         en 96.3 de 93.2 da 94.7   en 96.3 de 93.2 da 95.2
+//	sentimentcheck3 (20 each)             en 85 de 80 da 95 sv 80   en 85 de 80 da 100 sv 80
+//	sentimentcheck2 (25 each)             en 92 de 92 da 88 sv 76   unchanged
+//	sentimentcheck (25 each)              en 96 de 96 da 100 sv 92  unchanged
+//	sentiment (40 each)                   97.5 each                 unchanged
 //
-// sentimentcheck4 was written before the implicit-complaint rules and
-// never tuned on, but by the same hand, so it is optimistic (and a few
-// Danish words came from reading the misses of sentimentcheck3). The
-// sober figure is how new texts fared before they were tuned on: batches
-// b to e of sentiment2 (12 to 41 texts per language each, written to be
-// hard) scored 46% to 76% untouched, and three of them turned 3 to 6
+// sentimentcheck5 was written before the round (short Facebook and
+// Instagram comments with slang and emoji, mixed Trustpilot reviews,
+// polite complaints, irony, questions to the brand, neutral facts) and
+// measured only before and after, with its misses never read. It is still
+// optimistic: the same hand wrote it and the rules, and six of its texts
+// are the brief's own examples of what to handle ("Tak for ingenting",
+// "Jeg havde nu forventet lidt mere", "1 stjerne fordi man ikke kan give
+// 0"); without them it scores 87.2% (68/78). The sober figure is how new
+// Danish text fares before it is tuned on: the three batches of
+// sentiment3, each written after the previous round of tuning, scored
+// about 80% untouched. No positive text is called negative in the new
+// sets; the round swapped no label between positive and negative in any
+// older set, and removed two such swaps (sentiment2, sentimentcheck4). Irony
+// without a marker ("Flot klaret at hæve prisen med 30 % 👏"), praise in
+// a question ("Kan man få opskriften på den fantastiske dressing?") and
+// hedged complaints that need the sentence before ("Det var nu ikke helt,
+// hvad vi havde håbet på") still miss.
+//
+// The first November round (implicit complaints) took sentimentcheck4
+// from en 60, de 67.5, da 65 to the "before" column above and was
+// measured the same way: its batches of sentiment2 (12 to 41 texts per language, written to
+// be hard) scored 46% to 76% untouched, and three of them turned 3 to 6
 // positive texts negative before the rules were narrowed. Complaints that
 // only a reader's knowledge reveals stay neutral ("the parcel came at the
-// same time as my friend's, who chose standard"). The older sets are
-// unchanged or better: 97.5% on the 160 texts the lexicons were written
-// against, 96% and 87% on the first two check sets; positive and negative
-// are swapped in none of them. A team that needs more can plug in a
-// classifier behind the same labels.
+// same time as my friend's, who chose standard"). A team that needs more
+// can plug in a classifier behind the same labels.
 //
 // # Near duplicates
 //

@@ -26,8 +26,15 @@ const (
 // "zum dritten Mal").
 func (s *sentimentScanner) cue(c cue) {
 	afterNumber := s.numberWord == s.word-1
+	if c&cueLasted != 0 {
+		s.lastedClause = s.clause
+	}
+	if c&cueDuration != 0 {
+		s.durationClause = s.clause
+	}
 	if c&cueTimeUnit != 0 && afterNumber {
 		s.cues |= cueDuration
+		s.durationClause = s.clause
 		if s.numberWord-s.shortWord <= 2 {
 			s.short = true
 		}
@@ -62,6 +69,9 @@ func (s *sentimentScanner) endSentence(question bool) {
 		}
 		s.hits = append(s.hits, hit{value: shortWait, negValue: shortWait, word: s.word, clause: s.clause - 1, negated: true})
 	}
+	if !question {
+		s.ironicEcho()
+	}
 	if s.implicitComplaint(question) {
 		v := implicitComplaint
 		if s.contrastBoost {
@@ -76,7 +86,8 @@ func (s *sentimentScanner) endSentence(question bool) {
 	}
 	s.prevSentenceStart, s.sentenceStart = s.sentenceStart, len(s.hits)
 	s.sentenceWords = 0
-	s.contrastBoost = false
+	s.contrastBoost, s.tagged = false, false
+	s.openingClause = s.clause
 	s.cues, s.unresolved, s.complaints, s.short = 0, 0, 0, false
 }
 
@@ -94,6 +105,15 @@ func (s *sentimentScanner) endSentence(question bool) {
 // lasting a few days, weeks or months ("hat zwei Wochen gehalten"); or a
 // lone "Again." after a complaint.
 func (s *sentimentScanner) implicitComplaint(question bool) bool {
+	if s.cues&cueLasted != 0 && s.cues&cueDuration != 0 && s.lastedClause == s.durationClause {
+		// "virkede fint i to uger": the praise is for the short time it
+		// lasted.
+		for i := s.sentenceStart; i < len(s.hits); i++ {
+			if s.hits[i].clause == s.lastedClause && s.hits[i].value > 0 {
+				s.hits[i].value = 0
+			}
+		}
+	}
 	sum := 0.0
 	for _, h := range s.hits[max(s.sentenceStart, s.contrastStart):] {
 		sum += h.value

@@ -25,9 +25,20 @@ type entry struct {
 	forwardOnly bool // a negator that never reaches back ("kein", "no")
 	complaint   bool // a negator that complains when it negates nothing ("not even a receipt")
 	fixed       bool // a comment on the whole sentence ("unfortunately", "leider") that no negation reaches
-	contrast    bool
-	sarcasm     bool // "🙄": praise in the same sentence is meant the other way
-	phraseStart bool // a longer phrase starts with this word
+	// rating is a rating written in the text ("1 stjerne", "5 stars"): no
+	// negation after it reaches it ("1 stjerne fordi man ikke kan give
+	// 0"), and none at all reaches a low one ("not even worth 1 star").
+	rating  bool
+	neutral bool // a phrase that says nothing, listed so that its words do not count ("ab sofort")
+	tag     bool // a question tag ("ikke?", "vel?"): the question before it is a statement
+	// echo is praise that, as a sentence of its own right after a
+	// complaint, is ironic: "Toget er aflyst igen. Super."
+	echo     bool
+	contrast bool
+	sarcasm  bool // "🙄": praise in the same sentence is meant the other way
+	// phraseWords is the length in words of the longest phrase that
+	// starts with this word, 0 when none does.
+	phraseWords uint8
 }
 
 // cue marks words that say nothing on their own but, together, make an
@@ -72,7 +83,6 @@ type lexicon struct {
 	prefixes  map[string]float64 // "enttäusch*" is stored as "enttäusch"
 	minPrefix int                // shortest prefix, in bytes
 	maxPrefix int                // longest prefix, in bytes
-	maxPhrase int                // longest phrase, in words
 }
 
 // lexiconFilesFor lists the files that make up each language's lexicon,
@@ -136,7 +146,7 @@ func (lex *lexicon) parse(src string) error {
 		}
 		fields := strings.Fields(line)
 		var value float64
-		if section == "modifiers" || section == "terms" || section == "wanted" || section == "numbers" {
+		if section == "modifiers" || section == "terms" || section == "ratings" || section == "wanted" || section == "numbers" {
 			if len(fields) < 2 {
 				return fmt.Errorf("line %d: want words and a number: %q", lineNo, line)
 			}
@@ -218,6 +228,15 @@ func (lex *lexicon) add(section, key string, value float64, flags negatorFlags) 
 		e.fixed = true
 	case "terms":
 		e.score = value
+	case "ratings":
+		e.score = value
+		e.rating = true
+	case "neutral":
+		e.neutral = true
+	case "tags":
+		e.tag = true
+	case "echo":
+		e.echo = true
 	case "wanted":
 		if value >= 0 {
 			return fmt.Errorf("wanted %q: the weight when negated must be negative", key)
@@ -237,10 +256,12 @@ func (lex *lexicon) add(section, key string, value float64, flags negatorFlags) 
 	}
 	lex.entries[key] = e
 	if words := strings.Fields(key); len(words) > 1 {
+		if len(words) > 255 {
+			return fmt.Errorf("phrase %q: too many words", key)
+		}
 		first := lex.entries[words[0]]
-		first.phraseStart = true
+		first.phraseWords = max(first.phraseWords, uint8(len(words)))
 		lex.entries[words[0]] = first
-		lex.maxPhrase = max(lex.maxPhrase, len(words))
 	}
 	return nil
 }

@@ -30,6 +30,14 @@ const (
 	// Each exclamation mark, up to three, pushes the sum 0.3 further from 0.
 	exclaimBoost = 0.3
 	maxExclaim   = 3
+	// A sentence of at most echoWords words that are all echo words,
+	// after one that sums to echoAfter or less, is ironic (see
+	// ironicEcho).
+	echoWords = 3
+	echoAfter = -1.5
+	// tagPraise is the least praise that a negator tag without a comma
+	// follows ("Den er flot ikke?").
+	tagPraise = 2
 )
 
 // Sentiment scores the tone of text in language lang (an ISO 639-1 code)
@@ -41,7 +49,9 @@ const (
 // both praised and criticised comes out by its balance, the part after
 // "but" counting more. Sentences that complain without sentiment words
 // ("still no refund", "tredje gang jeg ringer", "seit drei Wochen keine
-// Antwort") count as criticism (see implicitComplaint).
+// Antwort") count as criticism (see implicitComplaint), and so does praise
+// marked as irony ("Great job guys 🙄", "Godt gået... not.", "Toget er
+// aflyst igen. Super.").
 func Sentiment(text, lang string) (score float64, label string) {
 	t := tokenize(text)
 	return scoreSentiment(&t, lexiconFor(lang))
@@ -55,6 +65,8 @@ type hit struct {
 	clause   int
 	negated  bool
 	fixed    bool // no negation reaches it (see entry.fixed)
+	rating   bool // no negation after it reaches it (see entry.rating)
+	echo     bool // ironic alone after a complaint (see entry.echo)
 	wait     bool // a word of waiting, which a short duration makes harmless
 }
 
@@ -71,25 +83,30 @@ type sentimentScanner struct {
 
 	modFactor          float64 // 0 when no modifier is pending
 	modScore           float64 // the pending modifier's own term weight
+	modEcho            bool    // the pending modifier is an echo word ("Super.")
 	modWord, modClause int
 
 	sentenceStart, prevSentenceStart int // indexes into hits
 	sentenceWords                    int
 	contrastBoost                    bool
-	contrastStart                    int // index into hits where the text after the last "but" starts
+	contrastStart                    int  // index into hits where the text after the last "but" starts
+	tagged                           bool // the sentence ends in a question tag ("ikke?")
+	openingClause, openingWords      int  // the first clause of the sentence and its length in words
 
 	// Implicit complaints (implicit.go): what the current sentence has
 	// shown so far.
-	cues         cue
-	negComplaint bool // the pending negator complains when it negates nothing
-	unresolved   int  // negations that reached no term
-	complaints   int  // complaining negators that reached no term
-	number       float64
-	numberWord   int  // word index of the last number word
-	shortWord    int  // word index of the last "only", "kun", "nur"
-	short        bool // a duration right after "only": "only waited 5 minutes"
-	prevSum      float64
-	prevCues     cue // of the sentence before, for a lone "Again."
+	cues           cue
+	negComplaint   bool // the pending negator complains when it negates nothing
+	unresolved     int  // negations that reached no term
+	complaints     int  // complaining negators that reached no term
+	number         float64
+	numberWord     int  // word index of the last number word
+	shortWord      int  // word index of the last "only", "kun", "nur"
+	lastedClause   int  // clause of the last "lasted" cue
+	durationClause int  // clause of the last duration
+	short          bool // a duration right after "only": "only waited 5 minutes"
+	prevSum        float64
+	prevCues       cue // of the sentence before, for a lone "Again."
 }
 
 func newSentimentScanner() sentimentScanner {
@@ -117,11 +134,18 @@ func (s *sentimentScanner) scan(t *tokens, lex *lexicon) float64 {
 			i++
 			continue
 		case kindSentence:
-			s.endSentence(t.toks[i].punct == '?')
+			s.endSentence(t.toks[i].punct == '?' && !s.tagged)
 			i++
 			continue
 		}
 		e, n := lex.lookup(t, i)
+		if e.tag && s.isTagQuestion(t, i, n, e) {
+			// "Den er flot, ikke?" asks nothing: the sentence is a
+			// statement and the tag negates nothing.
+			s.tagged = true
+			i += n
+			continue
+		}
 		s.visit(e)
 		s.word++
 		s.sentenceWords++
@@ -144,6 +168,23 @@ func labelFor(score float64) string {
 		return Negative
 	}
 	return Neutral
+}
+
+// isTagQuestion reports whether the tag at tokens i..i+n-1 ends a
+// question. A tag that is also a negator ("ikke?") must follow a comma or
+// clear praise ("Den er flot ikke?"), so that "Virker den ikke?" and
+// "Svarer I ikke?" keep their negation.
+func (s *sentimentScanner) isTagQuestion(t *tokens, i, n int, e entry) bool {
+	end := i + n
+	if end >= len(t.toks) || t.toks[end].kind != kindSentence || t.toks[end].punct != '?' {
+		return false
+	}
+	if !e.negator || i > 0 && t.toks[i-1].kind == kindClause {
+		return true
+	}
+	s.flushModifier()
+	last := len(s.hits) - 1
+	return last >= s.sentenceStart && s.hits[last].value >= tagPraise && s.hits[last].clause == s.clause
 }
 
 // visit handles one word, emoji or phrase.
@@ -178,7 +219,7 @@ func (s *sentimentScanner) visit(e entry) {
 		if s.modFactor != 0 {
 			f = math.Min(f*s.modFactor, maxModifier)
 		}
-		s.modFactor, s.modScore, s.modWord, s.modClause = f, e.score, s.word, s.clause
+		s.modFactor, s.modScore, s.modWord, s.modClause, s.modEcho = f, e.score, s.word, s.clause, e.echo
 	case e.score != 0:
 		v := e.score
 		if s.modFactor != 0 && s.modClause == s.clause {
@@ -197,7 +238,7 @@ func (s *sentimentScanner) visit(e entry) {
 // also a term itself ("Lieferung war super"), it counts as that term.
 func (s *sentimentScanner) flushModifier() {
 	if s.modScore != 0 {
-		s.term(s.modScore, s.modWord, entry{})
+		s.term(s.modScore, s.modWord, entry{echo: s.modEcho})
 	}
 	s.modFactor, s.modScore = 0, 0
 }
@@ -214,7 +255,8 @@ func (s *sentimentScanner) term(v float64, word int, e entry) {
 		v *= afterContrast
 		neg *= afterContrast
 	}
-	h := hit{value: v, negValue: neg, word: word, clause: s.clause, fixed: e.fixed, wait: e.cues&cueWait != 0}
+	h := hit{value: v, negValue: neg, word: word, clause: s.clause, wait: e.cues&cueWait != 0,
+		fixed: e.fixed || e.rating && v < 0, rating: e.rating, echo: e.echo}
 	if !h.fixed && s.negPending && s.negClause == s.clause && word > s.negWord && word-s.negWord <= negationScope {
 		h.value = h.negValue
 		h.negated = true
@@ -233,7 +275,7 @@ func (s *sentimentScanner) expireNegation() {
 	s.negPending = false
 	if n := len(s.hits); n > 0 && !s.negForwardOnly {
 		h := &s.hits[n-1]
-		if !h.negated && !h.fixed && h.clause == s.negClause && s.negWord-h.word <= negationScope {
+		if !h.negated && !h.fixed && !h.rating && h.clause == s.negClause && s.negWord-h.word <= negationScope {
 			h.value = h.negValue
 			h.negated = true
 			return
@@ -248,6 +290,9 @@ func (s *sentimentScanner) expireNegation() {
 func (s *sentimentScanner) endClause() {
 	s.flushModifier()
 	s.expireNegation()
+	if s.clause == s.openingClause {
+		s.openingWords = s.sentenceWords
+	}
 	s.clause++
 }
 
@@ -281,6 +326,42 @@ func (s *sentimentScanner) sarcasm() {
 	}
 }
 
+// ironicEcho turns echo words (see entry.echo) into criticism when they
+// make up a short sentence right after a clear complaint ("Toget er
+// aflyst igen. Super.") or a short opening clause before one ("Perfekt,
+// så blev flyet aflyst igen."). A contrast word keeps them praise
+// ("Lidt forsinket. Men ellers perfekt.").
+func (s *sentimentScanner) ironicEcho() {
+	if s.contrastBoost || len(s.hits) == s.sentenceStart {
+		return
+	}
+	end := len(s.hits)
+	if s.sentenceWords > echoWords || s.prevSum > echoAfter {
+		if s.openingWords > echoWords {
+			return
+		}
+		end = s.sentenceStart
+		for end < len(s.hits) && s.hits[end].clause == s.openingClause {
+			end++
+		}
+		rest := 0.0
+		for _, h := range s.hits[end:] {
+			rest += h.value
+		}
+		if end == s.sentenceStart || rest > echoAfter {
+			return
+		}
+	}
+	for _, h := range s.hits[s.sentenceStart:end] {
+		if !h.echo || h.value <= 0 {
+			return
+		}
+	}
+	for i := s.sentenceStart; i < end; i++ {
+		s.hits[i].value *= negatePositive
+	}
+}
+
 func negate(v float64) float64 {
 	if v > 0 {
 		return v * negatePositive
@@ -291,7 +372,7 @@ func negate(v float64) float64 {
 // meaningful reports whether e does anything beyond starting a phrase.
 func (e entry) meaningful() bool {
 	return e.score != 0 || e.factor != 0 || e.negator || e.contrast || e.sarcasm ||
-		e.wanted != 0 || e.number != 0 || e.cues != 0
+		e.wanted != 0 || e.number != 0 || e.cues != 0 || e.neutral || e.tag
 }
 
 // lookup finds the longest phrase, word or prefix entry at token i and
@@ -299,9 +380,15 @@ func (e entry) meaningful() bool {
 func (lex *lexicon) lookup(t *tokens, i int) (entry, int) {
 	w := t.text(i)
 	e, ok := lex.entries[string(w)]
-	if ok && e.phraseStart {
+	if t.toks[i].apostrophe {
+		// "ik'" is a question tag where "ik" negates.
+		if ae, aok := lex.entries[string(w)+"'"]; aok {
+			e, ok = ae, aok
+		}
+	}
+	if ok && e.phraseWords > 0 {
 		last := i
-		for last+1 < len(t.toks) && last+1-i < lex.maxPhrase && t.toks[last+1].kind <= kindEmoticon {
+		for last+1 < len(t.toks) && last+1-i < int(e.phraseWords) && t.toks[last+1].kind <= kindEmoticon {
 			last++
 		}
 		for j := last; j > i; j-- {

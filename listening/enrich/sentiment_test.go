@@ -78,6 +78,41 @@ func TestSentimentLabels(t *testing.T) {
 		{"de", "Der Tisch ist 180 cm lang.", Neutral},
 		{"da", "Vi henter skabet på lørdag.", Neutral},
 		{"en", "", Neutral},
+		// Ratings: no negation after them reaches them, none a low one.
+		{"da", "1 stjerne fordi man ikke kan give 0", Negative},
+		{"da", "Ikke engang 1 stjerne værd", Negative},
+		{"da", "Fortjener ikke 5 stjerner", Negative},
+		{"en", "1 star because you can't give 0", Negative},
+		{"de", "1 Stern, weil man nicht 0 geben kann", Negative},
+		{"de", "1 Stern weil man nicht 0 geben kann", Negative},
+		// Phrases that say nothing mask their words.
+		{"de", "Ab sofort haben wir sonntags geöffnet", Neutral},
+		{"de", "Die Lieferung kam sofort", Positive},
+		{"da", "Ok, jeg prøver at ringe i morgen", Neutral},
+		{"da", "Ærligt talt, det er for dårligt", Negative},
+		{"da", "Det var bedre end forventet", Positive},
+		// Question tags make a statement; "ik'" never negates.
+		{"da", "Den er flot, ikke?", Positive},
+		{"da", "Den er mega flot ikke?", Positive},
+		{"da", "Den er sgu fed ik'", Positive},
+		{"da", "Det virker ik", Negative},
+		{"da", "Svarer I ikke?", Negative},
+		// Irony: echo words next to a complaint, "not", 🙃.
+		{"da", "Toget er aflyst igen. Super.", Negative},
+		{"da", "Pakken kom i går. Super!", Positive},
+		{"da", "Lidt forsinket. Men ellers perfekt.", Positive},
+		{"da", "Pakken var forsinket. Ellers perfekt.", Positive},
+		{"da", "Perfekt, så blev flyet aflyst igen.", Negative},
+		{"da", "Perfekt, så ses vi på lørdag.", Positive},
+		{"da", "Godt gået... not.", Negative},
+		{"da", "Skønt, så kom regningen igen 🙃", Negative},
+		{"da", "Tak for ingenting", Negative},
+		// Polite complaints, contrast, short life.
+		{"da", "Jeg havde nu forventet lidt mere", Negative},
+		{"da", "Jeg havde regnet med bedre", Negative},
+		{"da", "Ventetiden var lang, til gengæld var maden fremragende", Positive},
+		{"da", "Den virkede fint i to uger", Negative},
+		{"da", "Den virkede fint i mange år", Positive},
 		// Unsupported languages use English words and emoji.
 		{"fr", "Livraison rapide 👍", Positive},
 		{Unknown, "Terrible!!!", Negative},
@@ -140,21 +175,27 @@ func TestSentimentRange(t *testing.T) {
 // to broaden them; sentimentcheck3 was the held-out set until a few of its
 // words were added in November 2026; sentiment2 is the development set of
 // the implicit-complaint rules; sentimentcheck4 was written before those
-// rules and never tuned on, so its figure is the honest one. Besides
-// accuracy, it counts positive texts called negative, which must stay
-// rare: a complaint rule that fires on praise is worse than one that
-// misses.
+// rules and never tuned on, so its figure is the honest one. sentiment3
+// is the Danish development set of the colloquial rules (irony, tags,
+// polite complaints); sentimentcheck5 was written before them and is only
+// measured: its misses are counted but never logged, so that reading the
+// test output cannot tune on it. Besides accuracy, it counts positive
+// texts called negative, which must stay rare: a complaint rule that fires
+// on praise is worse than one that misses.
 func TestSentimentDevSet(t *testing.T) {
 	limits := map[string]struct {
 		floor     float64
 		maxPosNeg int
+		heldOut   bool
 	}{
-		"sentiment":       {0.95, 0},
-		"sentimentcheck":  {0.90, 0},
-		"sentimentcheck2": {0.85, 0},
-		"sentimentcheck3": {0.80, 0},
-		"sentiment2":      {0.90, 0},
-		"sentimentcheck4": {0.85, 1},
+		"sentiment":       {0.95, 0, false},
+		"sentimentcheck":  {0.90, 0, false},
+		"sentimentcheck2": {0.85, 0, false},
+		"sentimentcheck3": {0.80, 0, false},
+		"sentiment2":      {0.90, 0, false},
+		"sentimentcheck4": {0.85, 1, false},
+		"sentiment3":      {0.90, 0, false},
+		"sentimentcheck5": {0.85, 0, true},
 	}
 	dirs := make([]string, 0, len(limits))
 	for d := range limits {
@@ -179,7 +220,9 @@ func TestSentimentDevSet(t *testing.T) {
 			case d.label == Negative && got == Positive:
 				negPos++
 			}
-			t.Logf("%s: %s text labelled %s, got %s: %q", dir, d.lang, d.label, got, d.text)
+			if !limits[dir].heldOut {
+				t.Logf("%s: %s text labelled %s, got %s: %q", dir, d.lang, d.label, got, d.text)
+			}
 		}
 		for _, l := range []string{"en", "de", "da", "sv"} {
 			if n[l] > 0 {
@@ -228,6 +271,8 @@ func TestLexiconParseErrors(t *testing.T) {
 		"[wanted]\nreply 2\n",       // wanted must be negative when negated
 		"[numbers]\nthree 0\n",      // a number must be positive
 		"[persist]\nstill*\n",       // prefix outside terms
+		"[ratings]\none star\n",     // no weight
+		"[neutral]\nab*\n",          // prefix outside terms
 	} {
 		lex := &lexicon{entries: map[string]entry{}, prefixes: map[string]float64{}}
 		if err := lex.parse(src); err == nil {

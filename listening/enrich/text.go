@@ -27,6 +27,7 @@ type token struct {
 	kind       uint8
 	punct      byte
 	letters    bool // the word contains at least one letter
+	apostrophe bool // the word ended in an apostrophe ("ik'"), which is not in its text
 }
 
 // tokens is a text split into lowercased words, emoji, emoticons and
@@ -121,6 +122,9 @@ func (t *tokens) add(text string) {
 					i = chunk + n
 					continue
 				}
+			}
+			if inWord && isApostrophe(r) {
+				t.toks[len(t.toks)-1].apostrophe = true
 			}
 			t.endWord(&inWord)
 			if n, canon := emoticonAt(text, i); n > 0 {
