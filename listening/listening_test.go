@@ -340,6 +340,19 @@ func TestTopicsRunOverHistory(t *testing.T) {
 		if total != 2000 {
 			t.Errorf("days count %d, want 2000", total)
 		}
+		// A topic's mentions searched by words: the same on both engines.
+		page, err := w.svc.Mentions(w.agent, listening.MentionFilter{TopicID: tp.ID, Words: []string{"stor", "from"}, Limit: 40})
+		if err != nil || len(page) != 40 {
+			t.Fatalf("topic and words: %d, %v", len(page), err)
+		}
+		for _, m := range page {
+			if !strings.Contains(m.Text, "sofa from store") || len(m.Topics) != 1 {
+				t.Errorf("topic and words found %q", m.Text)
+			}
+		}
+		if page, _ := w.svc.Mentions(w.agent, listening.MentionFilter{TopicID: tp.ID, Words: []string{"lamp"}}); len(page) != 0 {
+			t.Errorf("the sofa topic has %d lamps", len(page))
+		}
 		p, err := w.svc.Preview(w.analyst, `lamp AND "store 5"`)
 		if err != nil {
 			t.Fatal(err)

@@ -48,6 +48,22 @@ func tokens(s string) []string {
 	return strings.FieldsFunc(Fold(s), func(r rune) bool { return !isWordChar(r) })
 }
 
+// HasAllWords reports whether every word (from Words) begins a word of
+// one of texts, as the full-text indexes match them: for checking texts
+// in Go where walking them is cheaper than asking the index.
+func HasAllWords(words []string, texts ...string) bool {
+	var toks []string
+	for _, t := range texts {
+		toks = append(toks, tokens(t)...)
+	}
+	for _, w := range words {
+		if !anyHasPrefix(toks, w) {
+			return false
+		}
+	}
+	return true
+}
+
 func anyHasPrefix(tokens []string, w string) bool {
 	for _, t := range tokens {
 		if strings.HasPrefix(t, w) {

@@ -13,6 +13,7 @@ import (
 	"github.com/samtal-dev/samtal"
 	"github.com/samtal-dev/samtal/audit"
 	"github.com/samtal-dev/samtal/listening"
+	"github.com/samtal-dev/samtal/search"
 )
 
 // Listening stores sources, topics and mentions (migration 00021).
@@ -631,8 +632,68 @@ func (s *Listening) decorate(ctx context.Context, list []listening.Mention) erro
 
 // Mentions implements listening.Store. A topic's list walks mention_topics
 // by (topic, time); the others walk the mentions by time. Words go through
-// the engine's full-text index.
+// the engine's full-text index, except a topic's words on SQLite
+// (topicWords).
 func (s *Listening) Mentions(ctx context.Context, f listening.MentionFilter) ([]listening.Mention, error) {
+	if s.db.Engine == SQLite && f.TopicID != 0 && len(f.Words) > 0 {
+		return s.topicWords(ctx, f)
+	}
+	return s.mentions(ctx, f, true)
+}
+
+// Walking a topic's mentions to check their words in Go: at most
+// topicWalkLimit of them (a variable for a test), topicWalkBatch at a time.
+const topicWalkBatch = 500
+
+var topicWalkLimit = 20000
+
+// topicWords finds a topic's mentions with words on SQLite. FTS5 checks a
+// word's beginning by merging every term that starts with it, so asking it
+// about each of a topic's mentions cost 300 ms a page, and collecting
+// every match of a common word first costs as much. A topic in a date range
+// holds few mentions next to all of them: its mentions are walked newest
+// first and their words checked in Go (search.HasAllWords, as the index
+// would). Only a topic so big that a page is not found within
+// topicWalkLimit mentions asks the index after all: then the words are
+// rare, and their matches few.
+func (s *Listening) topicWords(ctx context.Context, f listening.MentionFilter) ([]listening.Mention, error) {
+	walk := f
+	walk.Words, walk.Limit = nil, topicWalkBatch
+	var out []listening.Mention
+	for walked := 0; walked < topicWalkLimit; walked += topicWalkBatch {
+		page, err := s.mentionRows(ctx, walk, false)
+		if err != nil {
+			return nil, err
+		}
+		for _, m := range page {
+			if search.HasAllWords(f.Words, m.Title, m.Text) {
+				out = append(out, m)
+				if len(out) == f.Limit {
+					return out, s.decorate(ctx, out)
+				}
+			}
+		}
+		if len(page) < topicWalkBatch {
+			return out, s.decorate(ctx, out)
+		}
+		last := page[len(page)-1]
+		walk.AfterAt, walk.AfterID = last.PublishedAt, last.ID
+	}
+	return s.mentions(ctx, f, true)
+}
+
+// mentions reads a page of mentions with their topics, tags and clusters.
+func (s *Listening) mentions(ctx context.Context, f listening.MentionFilter, words bool) ([]listening.Mention, error) {
+	list, err := s.mentionRows(ctx, f, words)
+	if err != nil {
+		return nil, err
+	}
+	return list, s.decorate(ctx, list)
+}
+
+// mentionRows reads a page of mentions as the filter asks, its words
+// through the full-text index if words is set.
+func (s *Listening) mentionRows(ctx context.Context, f listening.MentionFilter, words bool) ([]listening.Mention, error) {
 	var w filter
 	from := ` FROM mentions m JOIN sources s ON s.id = m.source_id`
 	at := "m.published_at"
@@ -647,16 +708,13 @@ func (s *Listening) Mentions(ctx context.Context, f listening.MentionFilter) ([]
 	case f.TopicID == 0:
 		w.where("m.duplicate_of IS NULL")
 	}
-	if len(f.Words) > 0 {
+	if words && len(f.Words) > 0 {
 		expr := s.db.matchExpr(f.Words, false)
 		switch {
 		case s.db.Engine == Postgres:
 			w.where("m.search @@ to_tsquery('simple', %s)", expr)
 		case f.TopicID != 0:
-			// A topic's mentions are few next to all: walk them newest
-			// first and ask the index about each one (a seek per word),
-			// instead of collecting every match of a common word.
-			w.where("EXISTS (SELECT 1 FROM mentions_fts WHERE mentions_fts MATCH %s AND rowid = m.id)", expr)
+			w.where("m.id IN (SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH %s)", expr)
 		default:
 			// Without a topic, the newest arrivals that match (see
 			// mentionCandidates).
@@ -702,11 +760,7 @@ func (s *Listening) Mentions(ctx context.Context, f listening.MentionFilter) ([]
 	if err != nil {
 		return nil, err
 	}
-	list, err := collect(rows, func(r *sql.Rows) (listening.Mention, error) { return scanMention(r) })
-	if err != nil {
-		return nil, err
-	}
-	return list, s.decorate(ctx, list)
+	return collect(rows, func(r *sql.Rows) (listening.Mention, error) { return scanMention(r) })
 }
 
 // mentionCandidates is how many of the newest arrivals that match its words
