@@ -2,6 +2,8 @@ package listening
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"hash/fnv"
 	"net/url"
@@ -136,8 +138,23 @@ func (s *Service) mentionOf(src *Source, it *raw.Item, now time.Time) (*Mention,
 		m.PublishedAt = now // a post from the future is one whose clock is off
 	}
 	m.PublishedAt = m.PublishedAt.Truncate(time.Millisecond)
-	m.Key = importer.Key(*it)
+	m.Key = itemKey(it)
 	return m, true
+}
+
+// maxKeyLen is the longest key stored as it is: a source's id or URL can be
+// as long as the source likes, and the key is in a unique index.
+const maxKeyLen = 256
+
+// itemKey is the item's key within its source (importer.Key), hashed when
+// it is long.
+func itemKey(it *raw.Item) string {
+	k := importer.Key(*it)
+	if len(k) <= maxKeyLen {
+		return k
+	}
+	sum := sha256.Sum256([]byte(k))
+	return "sha256:" + hex.EncodeToString(sum[:])
 }
 
 // siteOf returns a URL's host without "www.", lower case.

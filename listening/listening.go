@@ -285,7 +285,7 @@ type HistoryItem struct {
 	ID          int64
 	PublishedAt time.Time
 	Title, Text string
-	URL, Site   string
+	URL         string // the matcher finds the site in it
 	Author      string
 	Handle      string
 	Lang        string

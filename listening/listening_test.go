@@ -124,6 +124,15 @@ func TestIngestEnrichesMatchesAndStoresOnce(t *testing.T) {
 		if len(again.IDs) != 0 || again.Known != 3 {
 			t.Fatalf("second delivery: %+v, want all known", again)
 		}
+		// An id as long as a source likes is stored once, by its hash.
+		long := raw.Item{ExternalID: strings.Repeat("x", 5000), Text: "A post with a very long id about the lamp in the hall.", Published: w.now}
+		first5k, err := w.svc.Ingest(w.system, src, []raw.Item{long})
+		if err != nil || len(first5k.IDs) != 1 {
+			t.Fatalf("long id: %+v %v", first5k, err)
+		}
+		if again, _ := w.svc.Ingest(w.system, src, []raw.Item{long}); again.Known != 1 {
+			t.Errorf("the long id again: %+v", again)
+		}
 		// The same reviewer on the same site is one person.
 		more := raw.Item{ExternalID: "r4", URL: "https://www.trustpilot.com/reviews/4", Author: "Grace O.", Text: "Second review by Grace about the lamp.",
 			Published: time.Date(2026, 11, 19, 11, 0, 0, 0, time.UTC)}
@@ -137,8 +146,8 @@ func TestIngestEnrichesMatchesAndStoresOnce(t *testing.T) {
 			t.Errorf("Grace O. is persons %d and %d", first.PersonID, fourth.PersonID)
 		}
 		s, _ := w.svc.Source(w.agent, src.ID)
-		if s.Items != 4 {
-			t.Errorf("source items %d, want 4", s.Items)
+		if s.Items != 5 {
+			t.Errorf("source items %d, want 5", s.Items)
 		}
 	})
 }

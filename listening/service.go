@@ -232,7 +232,7 @@ func (s *Service) checkSource(src *Source, isNew bool) error {
 		if !webURL(c.Server) {
 			return samtal.FieldError("config.server", "error.url_invalid")
 		}
-		if (c.Hashtag == "") == (c.Search == "") || len(c.Hashtag) > 100 || len(c.Search) > 200 {
+		if (c.Hashtag == "") == (c.Search == "") || len(c.Hashtag) > 100 || len(c.Search) > 200 || len(c.Token) > 500 {
 			return samtal.FieldError("config.hashtag", "error.mastodon_query_invalid")
 		}
 		c.Mapping = nil

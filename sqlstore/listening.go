@@ -862,7 +862,7 @@ func (s *Listening) HistoryBelow(ctx context.Context, below int64, limit int) ([
 		cond = " AND id < $2"
 		args = append(args, below)
 	}
-	rows, err := s.db.readRows(ctx, `SELECT id, published_at, title, text, url, site, author, author_handle, lang, rating
+	rows, err := s.db.readRows(ctx, `SELECT id, published_at, title, text, url, author, author_handle, lang, rating
 		FROM mentions WHERE duplicate_of IS NULL`+cond+` ORDER BY id DESC LIMIT $1`, args...)
 	if err != nil {
 		return nil, err
@@ -871,7 +871,7 @@ func (s *Listening) HistoryBelow(ctx context.Context, below int64, limit int) ([
 		var h listening.HistoryItem
 		var published int64
 		var rating sql.NullFloat64
-		err := r.Scan(&h.ID, &published, &h.Title, &h.Text, &h.URL, &h.Site, &h.Author, &h.Handle, &h.Lang, &rating)
+		err := r.Scan(&h.ID, &published, &h.Title, &h.Text, &h.URL, &h.Author, &h.Handle, &h.Lang, &rating)
 		h.PublishedAt = fromMS(published)
 		if rating.Valid {
 			h.Rating = &rating.Float64
