@@ -11,6 +11,8 @@ import (
 
 	"github.com/samtal-dev/samtal"
 	"github.com/samtal-dev/samtal/listening"
+	"github.com/samtal-dev/samtal/listening/enrich"
+	listeneval "github.com/samtal-dev/samtal/listening/eval"
 	"github.com/samtal-dev/samtal/sqlstore"
 )
 
@@ -65,5 +67,29 @@ func TestImportMentionsCommand(t *testing.T) {
 		if out, err := runCLI(t, "", args...); err == nil || strings.Contains(err.Error(), "sql") {
 			t.Errorf("%v: %v\n%s", args, err, out)
 		}
+	}
+}
+
+// TestEvalMeasuresWhatIngestStores: `samtal eval` scores the sentiment a
+// mention gets at ingest. A short Danish review that detection cannot tell
+// from Norwegian is stored as language unknown but read with the Danish
+// lexicon; scoring it with the English one would measure a sentiment no
+// mention ever gets.
+func TestEvalMeasuresWhatIngestStores(t *testing.T) {
+	const text = "Kan varmt anbefale butikken, kvalitet og pris hænger sammen."
+	if lang, _ := enrich.Language(text); lang != enrich.Unknown {
+		t.Fatalf("precondition: detection now answers %q for %q; pick a text it is unsure of", lang, text)
+	}
+	if _, label := enrich.Sentiment(text, enrich.Unknown); label == enrich.Positive {
+		t.Fatalf("precondition: the English lexicon already reads %q as positive; pick a text it misreads", text)
+	}
+	rep := listeneval.Measure([]listeneval.Example{
+		{ID: "da-1", Lang: "da", Sentiment: "positive", Text: text, Source: "test"},
+	}, enrichmentFuncs())
+	if got := rep.Total.SentAgree; got != 1 {
+		t.Errorf("eval agreed on %d of 1; ingest stores %q", got, enrich.Enrich("", text, "").SentimentLabel)
+	}
+	if got := rep.Total.LangCorrect; got != 0 {
+		t.Errorf("language counted correct %d times; detection answers unknown, which the set must count as a miss", got)
 	}
 }
