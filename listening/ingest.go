@@ -27,6 +27,9 @@ type Ingested struct {
 	// Known counts items the source had delivered before; Duplicates the
 	// new mentions that joined a cluster; Skipped items without text.
 	Known, Duplicates, Skipped int
+	// ModelRead counts the new mentions whose sentiment the sentiment
+	// model read (the lexicons read the others).
+	ModelRead int
 }
 
 // Ingest stores what a source delivered: each new item is enriched
@@ -102,6 +105,7 @@ func (s *Service) Enriched(ctx context.Context, src *Source, items []raw.Item, r
 		return nil, err
 	}
 	s.enrichAll(ms, ix)
+	res.ModelRead = s.modelSentiment(ctx, ms)
 	return ms, nil
 }
 

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"log/slog"
 	"net/url"
 	"strings"
 	"sync"
@@ -43,6 +44,13 @@ type Service struct {
 	Now     func() time.Time
 	// Workers is how many goroutines enrich and match a batch; 0: 2.
 	Workers int
+	// SentimentModel, if set, reads the tone of new mentions in the
+	// languages it covers in place of the lexicons; when it fails, the
+	// lexicons' reading stays.
+	SentimentModel SentimentModel
+	// Log receives what goes wrong without failing a call, such as a
+	// sentiment model that does not answer; nil: slog.Default().
+	Log *slog.Logger
 
 	mu      sync.Mutex
 	matcher *matcher

@@ -53,14 +53,53 @@ func importMentions(ctx context.Context, app *app, sourceID int64, args []string
 }
 
 // runEval measures enrichment on the labelled evaluation set and fails
-// when a target is missed.
-func runEval(stdout io.Writer) error {
-	rep := listeneval.Measure(listeneval.Default(), enrichmentFuncs())
+// when a target is missed. With a sentiment model, the model reads the
+// texts in the languages it covers, as it would at ingest.
+func runEval(ctx context.Context, stdout io.Writer, model listening.SentimentModel) error {
+	examples := listeneval.Default()
+	funcs := enrichmentFuncs()
+	if model != nil {
+		var err error
+		if funcs, err = modelFuncs(ctx, examples, model); err != nil {
+			return fmt.Errorf("eval: %w", err)
+		}
+	}
+	rep := listeneval.Measure(examples, funcs)
 	rep.Write(stdout)
 	if !rep.TargetsMet() {
 		return errors.New("eval: a target is missed")
 	}
 	return nil
+}
+
+// modelFuncs asks the model once, in batches, for every labelled text in
+// a language it covers, and answers the lexicons' reading for the others.
+// A model that fails fails the measurement: falling back, as ingest does,
+// would measure the lexicons under the model's name.
+func modelFuncs(ctx context.Context, examples []listeneval.Example, model listening.SentimentModel) (listeneval.Funcs, error) {
+	funcs := enrichmentFuncs()
+	var texts []string
+	for _, ex := range examples {
+		if ex.Sentiment != "" && model.Covers(enrich.Enrich("", ex.Text, "").Lang) {
+			texts = append(texts, ex.Text)
+		}
+	}
+	readings, err := model.Classify(ctx, texts)
+	if err != nil {
+		return funcs, err
+	}
+	byText := make(map[string]string, len(texts))
+	for i, t := range texts {
+		byText[t] = readings[i].Label
+	}
+	lexicons := funcs.Sentiment
+	funcs.Sentiment = func(text, lang string) string {
+		if label, ok := byText[text]; ok {
+			return label
+		}
+		return lexicons(text, lang)
+	}
+	return funcs, nil
 }
 
 // enrichmentFuncs measures what ingest stores for a mention, which is

@@ -2,11 +2,16 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/samtal-dev/samtal"
@@ -92,4 +97,102 @@ func TestEvalMeasuresWhatIngestStores(t *testing.T) {
 	if got := rep.Total.LangCorrect; got != 0 {
 		t.Errorf("language counted correct %d times; detection answers unknown, which the set must count as a miss", got)
 	}
+}
+
+// TestEvalMeasuresAPluggedModel: `samtal eval --sentiment-url` measures a
+// team's model on the texts in the languages it covers and the lexicons on
+// the rest, and a model that fails fails the measurement instead of
+// passing the lexicons' figures off as the model's.
+func TestEvalMeasuresAPluggedModel(t *testing.T) {
+	var mu sync.Mutex
+	failing := false
+	asked := 0
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var in struct {
+			Inputs []string `json:"inputs"`
+		}
+		json.NewDecoder(r.Body).Decode(&in)
+		mu.Lock()
+		asked += len(in.Inputs)
+		fail := failing
+		mu.Unlock()
+		if fail {
+			http.Error(w, "model is loading", http.StatusServiceUnavailable)
+			return
+		}
+		// A model that calls everything negative, top label only.
+		out := make([]map[string]any, len(in.Inputs))
+		for i := range out {
+			out[i] = map[string]any{"label": "NEGATIVE", "score": 0.99}
+		}
+		json.NewEncoder(w).Encode(out)
+	}))
+	defer srv.Close()
+
+	examples := listeneval.Default()
+	lexicons := listeneval.Measure(examples, enrichmentFuncs())
+	wantAsked := 0
+	for _, ex := range examples {
+		if ex.Sentiment != "" && enrich.Enrich("", ex.Text, "").Lang == "da" {
+			wantAsked++
+		}
+	}
+
+	var out strings.Builder
+	err := run(context.Background(), []string{"eval", "--sentiment-url", srv.URL, "--sentiment-langs", "da"}, nil, &out, io.Discard)
+	if err == nil {
+		t.Fatalf("a model that calls everything negative met the targets:\n%s", out.String())
+	}
+	if asked != wantAsked {
+		t.Errorf("the model was asked %d texts, want the %d labelled texts detected as Danish", asked, wantAsked)
+	}
+	// English stays on the lexicons; Danish is the model's answer where
+	// detection says Danish and the lexicons' where it is unsure.
+	expected := listeneval.Measure(examples, listeneval.Funcs{
+		Language: func(text string) string { return enrich.Enrich("", text, "").Lang },
+		Sentiment: func(text, lang string) string {
+			if lang == "da" {
+				return "negative"
+			}
+			return enrich.Enrich("", text, "").SentimentLabel
+		},
+	})
+	for i, s := range expected.ByLang {
+		if s.Lang != "en" && s.Lang != "da" {
+			continue
+		}
+		line := fmt.Sprintf("sentiment     %d/%d", s.SentAgree, s.SentN)
+		if !strings.Contains(reportSection(out.String(), s.Lang+":"), line) {
+			t.Errorf("%s: want %q in the report:\n%s", s.Lang, line, out.String())
+		}
+		if s.Lang == "en" && s.SentAgree != lexicons.ByLang[i].SentAgree {
+			t.Errorf("English: %d agree, the lexicons alone %d", s.SentAgree, lexicons.ByLang[i].SentAgree)
+		}
+		if s.Lang == "da" && s.SentAgree == lexicons.ByLang[i].SentAgree {
+			t.Errorf("Danish: the model's figure equals the lexicons' (%d); the check proves nothing", s.SentAgree)
+		}
+	}
+
+	mu.Lock()
+	failing = true
+	mu.Unlock()
+	out.Reset()
+	err = run(context.Background(), []string{"eval", "--sentiment-url", srv.URL}, nil, &out, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "503") || out.Len() != 0 {
+		t.Errorf("a failing model: error %v, report %q; want the model's error and no report", err, out.String())
+	}
+	if err := run(context.Background(), []string{"eval", "--sentiment-url", "ftp://model"}, nil, &out, io.Discard); err == nil || !strings.Contains(err.Error(), "not an http(s) URL") {
+		t.Errorf("an ftp URL: %v", err)
+	}
+}
+
+// reportSection is the part of an eval report from the line that starts
+// with header to the next blank line.
+func reportSection(report, header string) string {
+	i := strings.Index(report, "\n"+header)
+	if i < 0 {
+		return ""
+	}
+	section, _, _ := strings.Cut(report[i+1:], "\n\n")
+	return section
 }

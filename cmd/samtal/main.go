@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -34,6 +35,7 @@ import (
 	"github.com/samtal-dev/samtal/idea"
 	"github.com/samtal-dev/samtal/jobs"
 	"github.com/samtal-dev/samtal/listening"
+	"github.com/samtal-dev/samtal/listening/classify"
 	"github.com/samtal-dev/samtal/listening/fetch"
 	"github.com/samtal-dev/samtal/mail"
 	"github.com/samtal-dev/samtal/markup"
@@ -65,14 +67,19 @@ Usage:
   samtal import mentions --source ID FILE
                                         read a review export (CSV, JSON, JSONL) into an
                                         import source; run again to resume after a stop
-  samtal eval                           accuracy of language and sentiment on the
-                                        labelled evaluation set (listening/eval)
+  samtal eval [--sentiment-url URL]     accuracy of language and sentiment on the
+                                        labelled evaluation set (listening/eval),
+                                        of the lexicons or of a plugged-in model
 
 Every flag has an environment equivalent: SAMTAL_ADDR, SAMTAL_DATA_DIR,
 SAMTAL_DATABASE_URL, SAMTAL_BASE_URL, SAMTAL_SMTP_URL, SAMTAL_MAIL_FROM,
 SAMTAL_COMMUNITY_NAME, SAMTAL_TRUST_PROXY, SAMTAL_LOG_LEVEL,
 SAMTAL_ALLOW_PRIVATE_SOURCES (=1: sources may point at loopback and private
-networks, for tests and intranets; off by default against request forgery).
+networks, for tests and intranets; off by default against request forgery),
+SAMTAL_SENTIMENT_URL and SAMTAL_SENTIMENT_LANGS (a sentiment model a team
+serves in Hugging Face's text-classification format, and the comma-separated
+languages it reads; empty: all). SAMTAL_SENTIMENT_TOKEN, if set, is sent to
+the model as a bearer token.
 `
 
 // gcPercent is the garbage collector's target unless GOGC says otherwise:
@@ -108,6 +115,10 @@ type Config struct {
 	// AllowPrivateSources lets listening fetch from loopback, private and
 	// link-local addresses (off: server-side request forgery is refused).
 	AllowPrivateSources bool
+	// SentimentURL is a sentiment model to read mentions with in place of
+	// the lexicons, for SentimentLangs (comma-separated; empty: all);
+	// SentimentToken is its bearer token, taken from the environment only.
+	SentimentURL, SentimentLangs, SentimentToken string
 }
 
 // flags binds the common flags, with environment variables as defaults.
@@ -130,7 +141,39 @@ func flags(name string, cfg *Config) *flag.FlagSet {
 	fs.StringVar(&cfg.LogLevel, "log-level", env("SAMTAL_LOG_LEVEL", "info"), "debug, info, warn or error")
 	fs.BoolVar(&cfg.AllowPrivateSources, "allow-private-sources", env("SAMTAL_ALLOW_PRIVATE_SOURCES", "") == "1",
 		"let sources point at loopback and private networks (tests, intranets)")
+	fs.StringVar(&cfg.SentimentURL, "sentiment-url", env("SAMTAL_SENTIMENT_URL", ""),
+		"a text-classification model that reads the sentiment of mentions; empty: the lexicons")
+	fs.StringVar(&cfg.SentimentLangs, "sentiment-langs", env("SAMTAL_SENTIMENT_LANGS", ""),
+		"languages the sentiment model reads, e.g. da,de; empty: all")
+	cfg.SentimentToken = os.Getenv("SAMTAL_SENTIMENT_TOKEN")
 	return fs
+}
+
+// redacted is a URL without its password, for logs.
+func redacted(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return ""
+	}
+	return u.Redacted()
+}
+
+// sentimentModel is the sentiment model the config names, or nil.
+func (c Config) sentimentModel() (*classify.Client, error) {
+	if c.SentimentURL == "" {
+		return nil, nil
+	}
+	u, err := url.Parse(c.SentimentURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("--sentiment-url %q is not an http(s) URL", c.SentimentURL)
+	}
+	var langs []string
+	for l := range strings.SplitSeq(c.SentimentLangs, ",") {
+		if l = strings.ToLower(strings.TrimSpace(l)); l != "" {
+			langs = append(langs, l)
+		}
+	}
+	return &classify.Client{URL: c.SentimentURL, Token: c.SentimentToken, Langs: langs}, nil
 }
 
 // storeURL is the database URL, or the SQLite file in the data dir.
@@ -156,12 +199,19 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if verb == "import" && len(rest) > 0 && rest[0] == "mentions" {
 		verb, rest = "import mentions", rest[1:]
 	}
-	if verb == "eval" {
-		return runEval(stdout)
-	}
 	var cfg Config
 	fs := flags(verb, &cfg)
 	fs.SetOutput(stderr)
+	if verb == "eval" {
+		if err := fs.Parse(rest); err != nil {
+			return err
+		}
+		model, err := cfg.sentimentModel()
+		if err != nil {
+			return err
+		}
+		return runEval(ctx, stdout, model)
+	}
 	var email, name, role, to string
 	var sourceID int64
 	switch verb {
@@ -417,7 +467,14 @@ func open(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 	a.advocates = &advocate.Service{Store: sqlstore.NewAdvocates(db), Consents: a.consents, Mailer: a.outbox,
 		Translator: a.catalog, BaseURL: a.baseURL, Log: log}
 	a.listening = &listening.Service{Store: sqlstore.NewListening(db), Resolver: a.resolver,
-		Readers: listening.NewReaders(fetch.Options{AllowPrivate: cfg.AllowPrivateSources})}
+		Readers: listening.NewReaders(fetch.Options{AllowPrivate: cfg.AllowPrivateSources}), Log: log}
+	if model, err := cfg.sentimentModel(); err != nil {
+		db.Close()
+		return nil, err
+	} else if model != nil {
+		a.listening.SentimentModel = model
+		log.Info("mentions' sentiment is read by a model", "url", redacted(model.URL), "langs", cfg.SentimentLangs)
+	}
 	maintenance := func(ctx context.Context, now time.Time) error {
 		// Advocate scores of the persons with news since the last run.
 		_, scores := a.advocates.RunScores(ctx)
