@@ -2,9 +2,11 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"path/filepath"
 	"strconv"
@@ -13,6 +15,7 @@ import (
 	"github.com/samtal-dev/samtal"
 	"github.com/samtal-dev/samtal/internal/listengen"
 	"github.com/samtal-dev/samtal/listening"
+	"github.com/samtal-dev/samtal/listening/classify"
 	"github.com/samtal-dev/samtal/listening/raw"
 	"github.com/samtal-dev/samtal/person"
 	"github.com/samtal-dev/samtal/sqlstore"
@@ -119,20 +122,53 @@ const ingestRuns = 20000
 // probes, author resolution and the insert, in batches of 500 as a feed or
 // an import delivers them. With 0 topics it is the baseline that shows what
 // matching costs.
+//
+// A last run has 1,000 topics and a sentiment model (listening/classify)
+// that reads every mention: a local server answering at once in the
+// text-classification format, so that the run shows what the client costs
+// (JSON both ways and a loopback round trip per 32 texts), not a model.
 func measureIngest(ctx context.Context, tmp string) ([]timing, error) {
 	var out []timing
 	for _, topics := range []int{0, 10, 100, 1000} {
-		t, err := ingestWith(ctx, filepath.Join(tmp, fmt.Sprintf("ingest-%d.db", topics)), topics)
+		name := fmt.Sprintf("ingest-%d-topics", topics)
+		t, err := ingestWith(ctx, filepath.Join(tmp, name+".db"), name, topics, nil)
 		if err != nil {
 			return out, err
 		}
 		out = append(out, t)
 	}
-	return out, nil
+	model := httptest.NewServer(http.HandlerFunc(instantModel))
+	defer model.Close()
+	t, err := ingestWith(ctx, filepath.Join(tmp, "ingest-model.db"), "ingest-1000-topics-model", 1000, &classify.Client{URL: model.URL})
+	if err != nil {
+		return out, err
+	}
+	return append(out, t), nil
 }
 
-func ingestWith(ctx context.Context, dsn string, topics int) (timing, error) {
-	name := fmt.Sprintf("ingest-%d-topics", topics)
+// instantModel answers like a three-way sentiment model asked for every
+// label, without reading the texts.
+func instantModel(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		Inputs []string `json:"inputs"`
+	}
+	if err := json.NewDecoder(r.Body).Decode(&in); err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	type label struct {
+		Label string  `json:"label"`
+		Score float64 `json:"score"`
+	}
+	out := make([][]label, len(in.Inputs))
+	for i := range out {
+		out[i] = []label{{"neutral", 0.5}, {"positive", 0.3}, {"negative", 0.2}}
+	}
+	w.Header().Set("Content-Type", "application/json")
+	json.NewEncoder(w).Encode(out)
+}
+
+func ingestWith(ctx context.Context, dsn, name string, topics int, model listening.SentimentModel) (timing, error) {
 	db, err := sqlstore.Open(ctx, dsn)
 	if err != nil {
 		return timing{Name: name}, err
@@ -142,7 +178,8 @@ func ingestWith(ctx context.Context, dsn string, topics int) (timing, error) {
 		return timing{Name: name}, err
 	}
 	persons := sqlstore.NewPersons(db)
-	svc := &listening.Service{Store: sqlstore.NewListening(db), Resolver: &person.Resolver{Store: persons, Candidates: persons}}
+	svc := &listening.Service{Store: sqlstore.NewListening(db), Resolver: &person.Resolver{Store: persons, Candidates: persons},
+		SentimentModel: model}
 	admin := samtal.WithActor(ctx, samtal.Actor{Role: samtal.RoleAdmin, Via: "cli"})
 	src := &listening.Source{Kind: listening.KindWebhook, Name: "Ingest"}
 	if err := svc.CreateSource(admin, src); err != nil {
@@ -168,6 +205,9 @@ func ingestWith(ctx context.Context, dsn string, topics int) (timing, error) {
 		if err != nil {
 			return timing{Name: name}, err
 		}
+		if model != nil && res.ModelRead != len(res.IDs) {
+			return timing{Name: name}, fmt.Errorf("the model read %d of %d mentions", res.ModelRead, len(res.IDs))
+		}
 		per = append(per, time.Since(t0))
 		stored += len(res.IDs)
 	}
@@ -191,6 +231,13 @@ func listeningTargets(e *engineResult) []target {
 		switch t.Name {
 		case "ingest-0-topics":
 			base = t.PerSecond
+		case "ingest-1000-topics-model":
+			g := target{Name: t.Name + " (vs 1,000 topics without it; no target)", Engine: e.Engine, Got: "failed: " + t.Failed}
+			if t.Failed == "" {
+				g.Got = fmt.Sprintf("%.0f mentions/s, %.2f of the run without the model", t.PerSecond, t.PerSecond/max(perSecond(e, "ingest-1000-topics"), 1))
+				g.Met = true
+			}
+			out = append(out, g)
 		case "ingest-10-topics", "ingest-100-topics", "ingest-1000-topics":
 			g := target{Name: t.Name + " (vs 0 topics)", Engine: e.Engine, Got: "failed: " + t.Failed}
 			if t.Failed == "" {
@@ -213,4 +260,14 @@ func listeningTargets(e *engineResult) []target {
 		out = append(out, g)
 	}
 	return out
+}
+
+// perSecond is the rate of the named timing, 0 when it did not run.
+func perSecond(e *engineResult, name string) float64 {
+	for _, t := range e.Timings {
+		if t.Name == name && t.Failed == "" {
+			return t.PerSecond
+		}
+	}
+	return 0
 }

@@ -31,6 +31,8 @@ import (
 	"sync"
 	"time"
 	"unicode/utf8"
+
+	"golang.org/x/sync/errgroup"
 )
 
 // The labels a Reading carries, the same as the lexicons'.
@@ -45,6 +47,10 @@ const (
 	// model server's batching busy, few enough that one slow answer does
 	// not hold a whole delivery.
 	DefaultBatch = 32
+	// DefaultParallel is how many requests are under way at once: a
+	// model server batches across requests, and a delivery of 500 texts
+	// should not wait for 16 round trips one after another.
+	DefaultParallel = 4
 	// DefaultTimeout bounds one request.
 	DefaultTimeout = 10 * time.Second
 	// DefaultPause is how long a client stops asking after a failure, so
@@ -80,8 +86,10 @@ type Client struct {
 	// HTTP sends the requests; nil: a client with DefaultTimeout.
 	HTTP  *http.Client
 	Batch int
-	Pause time.Duration
-	Now   func() time.Time
+	// Parallel is how many batches are asked at once.
+	Parallel int
+	Pause    time.Duration
+	Now      func() time.Time
 
 	mu          sync.Mutex
 	pausedUntil time.Time
@@ -101,7 +109,7 @@ func (c *Client) Covers(lang string) bool {
 }
 
 // Classify reads the tone of each text, in order. It sends the texts in
-// batches and fails as a whole: on any error (the server, the network, an
+// batches, Parallel at a time, and fails as a whole: on any error (the server, the network, an
 // answer it cannot read) nothing is returned, and the client pauses for
 // Pause before it asks again (ErrPaused until then).
 func (c *Client) Classify(ctx context.Context, texts []string) ([]Reading, error) {
@@ -112,17 +120,29 @@ func (c *Client) Classify(ctx context.Context, texts []string) ([]Reading, error
 	if batch <= 0 {
 		batch = DefaultBatch
 	}
-	out := make([]Reading, 0, len(texts))
+	parallel := c.Parallel
+	if parallel <= 0 {
+		parallel = DefaultParallel
+	}
+	out := make([]Reading, len(texts))
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(parallel)
 	for start := 0; start < len(texts); start += batch {
-		part := texts[start:min(start+batch, len(texts))]
-		rs, err := c.ask(ctx, part)
-		if err != nil {
-			if ctx.Err() == nil {
-				c.pause()
+		end := min(start+batch, len(texts))
+		g.Go(func() error {
+			rs, err := c.ask(gctx, texts[start:end])
+			if err != nil {
+				return err
 			}
-			return nil, err
+			copy(out[start:end], rs)
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		if ctx.Err() == nil {
+			c.pause()
 		}
-		out = append(out, rs...)
+		return nil, err
 	}
 	return out, nil
 }

@@ -9,6 +9,7 @@ import (
 	"math"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -143,11 +144,21 @@ func TestClassifySendsBatchesInOrder(t *testing.T) {
 			t.Errorf("text %d %q read as %s", i, texts[i], r.Label)
 		}
 	}
-	if sizes := []int{len(m.requests[0]), len(m.requests[1]), len(m.requests[2])}; len(m.requests) != 3 || sizes[0] != 32 || sizes[1] != 32 || sizes[2] != 6 {
-		t.Errorf("requests: %d, sizes %v; want 32, 32, 6", len(m.requests), sizes)
+	// Batches go out in parallel, so the server sees them in any order.
+	var sizes []int
+	longest := 0
+	for _, req := range m.requests {
+		sizes = append(sizes, len(req))
+		for _, text := range req {
+			longest = max(longest, utf8.RuneCountInString(text))
+		}
 	}
-	if n := utf8.RuneCountInString(m.requests[2][5]); n != MaxTextRunes {
-		t.Errorf("a 2,500-character text was sent with %d characters, want %d", n, MaxTextRunes)
+	slices.Sort(sizes)
+	if !slices.Equal(sizes, []int{6, 32, 32}) {
+		t.Errorf("request sizes %v; want 32, 32 and 6", sizes)
+	}
+	if longest != MaxTextRunes {
+		t.Errorf("a 2,500-character text was sent with %d characters, want %d", longest, MaxTextRunes)
 	}
 }
 
@@ -225,5 +236,47 @@ func TestCovers(t *testing.T) {
 		if got := tc.c.Covers(tc.lang); got != tc.want {
 			t.Errorf("Langs %v covers %q: %v, want %v", tc.c.Langs, tc.lang, got, tc.want)
 		}
+	}
+}
+
+// TestClassifyAsksInParallel: batches are under way Parallel at a time,
+// never more.
+func TestClassifyAsksInParallel(t *testing.T) {
+	var mu sync.Mutex
+	inflight, most := 0, 0
+	both := make(chan struct{})
+	var once sync.Once
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var in struct {
+			Inputs []string `json:"inputs"`
+		}
+		json.NewDecoder(r.Body).Decode(&in)
+		mu.Lock()
+		inflight++
+		most = max(most, inflight)
+		if inflight == 2 {
+			once.Do(func() { close(both) })
+		}
+		mu.Unlock()
+		select { // the first request waits for a second to arrive
+		case <-both:
+		case <-time.After(5 * time.Second):
+		}
+		mu.Lock()
+		inflight--
+		mu.Unlock()
+		json.NewEncoder(w).Encode(threeWay(in.Inputs))
+	}))
+	defer srv.Close()
+	c := &Client{URL: srv.URL, Batch: 2, Parallel: 2}
+	got, err := c.Classify(context.Background(), []string{"a", "b", "c elsker", "d", "e", "f", "g", "h"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got[2].Label != Positive || got[3].Label != Neutral {
+		t.Errorf("readings out of order: %v", got)
+	}
+	if most != 2 {
+		t.Errorf("at most %d requests were under way at once, want 2", most)
 	}
 }
