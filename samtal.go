@@ -29,20 +29,27 @@ const (
 
 // Error is an error a user may see: a code, a readable message (a message
 // catalog key where the web layer can translate it) and the field it is about.
+// Data fills the key's {{.Name}} placeholders, so that a message with values
+// in it (a position, an example) is still said in the reader's language.
 type Error struct {
 	Code    string
 	Message string
 	Field   string
+	Data    map[string]any
 	// RetryAfter is set on ERATELIMITED: seconds until a new attempt may pass.
 	RetryAfter int
 }
 
 // Error implements the error interface.
 func (e *Error) Error() string {
-	if e.Field != "" {
-		return fmt.Sprintf("samtal: %s (%s): %s", e.Code, e.Field, e.Message)
+	msg := e.Message
+	if len(e.Data) > 0 {
+		msg += fmt.Sprint(" ", e.Data) // keeps the values in logs
 	}
-	return fmt.Sprintf("samtal: %s: %s", e.Code, e.Message)
+	if e.Field != "" {
+		return fmt.Sprintf("samtal: %s (%s): %s", e.Code, e.Field, msg)
+	}
+	return fmt.Sprintf("samtal: %s: %s", e.Code, msg)
 }
 
 // Errorf returns an *Error with the given code and a formatted message.

@@ -16,6 +16,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/samtal-dev/samtal/i18n"
+	"github.com/samtal-dev/samtal/listening/query"
 )
 
 // catalog reads locales/<lang>.json from disk as message id → value, where a
@@ -418,6 +419,7 @@ func dynamicIDs() map[string]string {
 	for m := 1; m <= 12; m++ {
 		add("month.", "FormatDate", strconv.Itoa(m))
 	}
+	add("error.query.", `listening: "error.query." + ParseError.Code`, query.Codes()...)
 	for _, msg := range []string{"mail.verify", "mail.reset", "mail.account_exists"} {
 		add(msg, `account: msg+".subject", msg+".body"`, ".subject", ".body")
 	}

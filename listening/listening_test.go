@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"strconv"
 	"strings"
@@ -240,20 +241,23 @@ func TestTopicRefusalsChangeNothing(t *testing.T) {
 			name  string
 			topic listening.Topic
 			field string
-			msg   string
+			key   string         // the message's catalog key
+			data  map[string]any // and its values
 		}{
-			{"unclosed", listening.Topic{Name: "x", Query: `ikea AND (sofa OR bed`}, "query", "character"},
-			{"leading wildcard", listening.Topic{Name: "x", Query: `*fa`}, "query", "character 1"},
-			{"empty name", listening.Topic{Name: " ", Query: `ikea`}, "name", ""},
-			{"must match fails", listening.Topic{Name: "x", Query: `ikea AND sofa`, MustMatch: []string{"ikea lamp"}}, "must_match[0]", "ikea lamp"},
-			{"must not match matches", listening.Topic{Name: "x", Query: `ikea NOT job`, MustNotMatch: []string{"ikea sofa"}}, "must_not_match[0]", "ikea sofa"},
+			{"unclosed", listening.Topic{Name: "x", Query: `ikea AND (sofa OR bed`}, "query", "error.query.unclosed_paren", map[string]any{"Pos": 22, "Open": 10}},
+			{"leading wildcard", listening.Topic{Name: "x", Query: `*fa`}, "query", "error.query.wildcard_start", map[string]any{"Pos": 1}},
+			{"empty name", listening.Topic{Name: " ", Query: `ikea`}, "name", "error.name_invalid", nil},
+			{"must match fails", listening.Topic{Name: "x", Query: `ikea AND sofa`, MustMatch: []string{"ikea lamp"}}, "must_match[0]",
+				"error.example_must_match", map[string]any{"Number": 1, "Example": "ikea lamp"}},
+			{"must not match matches", listening.Topic{Name: "x", Query: `ikea NOT job`, MustNotMatch: []string{"ikea sofa"}}, "must_not_match[0]",
+				"error.example_must_not_match", map[string]any{"Number": 1, "Example": "ikea sofa"}},
 		}
 		for _, c := range cases {
 			tp := c.topic
 			err := w.svc.CreateTopic(w.admin, &tp)
 			var se *samtal.Error
-			if !errors.As(err, &se) || se.Code != samtal.EINVALID || se.Field != c.field || !strings.Contains(se.Message, c.msg) {
-				t.Errorf("%s: %v, want EINVALID on %s mentioning %q", c.name, err, c.field, c.msg)
+			if !errors.As(err, &se) || se.Code != samtal.EINVALID || se.Field != c.field || se.Message != c.key || !maps.Equal(se.Data, c.data) {
+				t.Errorf("%s: %v, want EINVALID on %s: %s %v", c.name, err, c.field, c.key, c.data)
 			}
 		}
 		if list, _ := w.svc.Topics(w.agent); len(list) != 0 {

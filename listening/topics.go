@@ -2,7 +2,9 @@ package listening
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"maps"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -11,13 +13,6 @@ import (
 	"github.com/samtal-dev/samtal/audit"
 	"github.com/samtal-dev/samtal/listening/query"
 )
-
-// ExampleError says which example of a topic does not behave as stated.
-type ExampleError struct {
-	MustMatch bool   // true: the example should match and does not
-	Index     int    // its place in its list, from 0
-	Example   string // its text
-}
 
 // checkTopic validates a topic: its name, its query (a parse error says at
 // which character and why) and its examples, each of which is run. It
@@ -32,7 +27,7 @@ func checkTopic(t *Topic) (*query.Query, error) {
 	}
 	q, err := query.Parse(t.Query)
 	if err != nil {
-		return nil, &samtal.Error{Code: samtal.EINVALID, Field: "query", Message: err.Error()}
+		return nil, queryError(err)
 	}
 	for _, list := range []*[]string{&t.MustMatch, &t.MustNotMatch} {
 		kept := (*list)[:0:0]
@@ -54,16 +49,30 @@ func checkTopic(t *Topic) (*query.Query, error) {
 	for i, ex := range t.MustMatch {
 		if !q.Match(query.Prepare(query.Doc{Text: ex})) {
 			return nil, &samtal.Error{Code: samtal.EINVALID, Field: fmt.Sprintf("must_match[%d]", i),
-				Message: fmt.Sprintf("The query does not match example %d, which it must match: %q", i+1, ex)}
+				Message: "error.example_must_match", Data: map[string]any{"Number": i + 1, "Example": ex}}
 		}
 	}
 	for i, ex := range t.MustNotMatch {
 		if q.Match(query.Prepare(query.Doc{Text: ex})) {
 			return nil, &samtal.Error{Code: samtal.EINVALID, Field: fmt.Sprintf("must_not_match[%d]", i),
-				Message: fmt.Sprintf("The query matches example %d, which it must not match: %q", i+1, ex)}
+				Message: "error.example_must_not_match", Data: map[string]any{"Number": i + 1, "Example": ex}}
 		}
 	}
 	return q, nil
+}
+
+// queryError turns a query's parse error into the message key
+// "error.query."+code with the position and the code's values as its data,
+// so that staff read it in their own language.
+func queryError(err error) error {
+	var pe *query.ParseError
+	if !errors.As(err, &pe) {
+		return err
+	}
+	data := make(map[string]any, len(pe.Args)+1)
+	maps.Copy(data, pe.Args)
+	data["Pos"] = pe.Pos
+	return &samtal.Error{Code: samtal.EINVALID, Field: "query", Message: "error.query." + pe.Code, Data: data}
 }
 
 // CreateTopic saves a topic after its query parses and its examples
@@ -237,7 +246,7 @@ func (s *Service) Preview(ctx context.Context, src string) (*Preview, error) {
 	}
 	q, err := query.Parse(src)
 	if err != nil {
-		return nil, &samtal.Error{Code: samtal.EINVALID, Field: "query", Message: err.Error()}
+		return nil, queryError(err)
 	}
 	out := &Preview{Mentions: []Mention{}}
 	var ids []int64

@@ -59,7 +59,7 @@ func (s *Server) describe(r *http.Request, err error) (status int, code, message
 		e = &samtal.Error{Code: samtal.EINTERNAL, Message: "error.internal"}
 	}
 	lang := langOf(r)
-	return statusOf(e.Code), e.Code, s.Catalog.T(lang, e.Message, nil), e.Field
+	return statusOf(e.Code), e.Code, s.Catalog.T(lang, e.Message, e.Data), e.Field
 }
 
 func setRetryAfter(w http.ResponseWriter, err error) {

@@ -403,7 +403,7 @@ func TestListeningTopics(t *testing.T) {
 				form url.Values
 				want string
 			}{
-				{url.Values{"name": {"IKEA"}, "query": {"ikea AND (sofa"}}, "at character "},
+				{url.Values{"name": {"IKEA"}, "query": {"ikea AND (sofa"}}, htmlText(`At character 15: expected ")" to close "(" opened at character 10`)},
 				{url.Values{"name": {"IKEA"}, "query": {"ikea"}, "must_match": {"ikea sofa\na sofa from elsewhere"}}, "The query does not match example 2"},
 				{url.Values{"name": {"IKEA"}, "query": {"ikea"}, "must_not_match": {"ikea jobs"}}, "The query matches example 1"},
 				{url.Values{"name": {""}, "query": {"ikea"}}, f.h.srv.Catalog.T("en", "error.name_invalid", nil)},
@@ -453,7 +453,8 @@ func TestListeningTopics(t *testing.T) {
 			if got, _ := f.h.srv.Listening.Topic(cli(), lampe.ID); got.Name != "Lamps" || got.Query != "lamp*" || len(got.MustNotMatch) != 0 {
 				t.Errorf("updated topic: %+v", got)
 			}
-			if res := analyst.post("/listening/topics/"+apiID(lampe.ID), url.Values{"name": {"Lamps"}, "query": {"NOT"}}); res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.body, "at character") {
+			if res := analyst.post("/listening/topics/"+apiID(lampe.ID), url.Values{"name": {"Lamps"}, "query": {"NOT"}}); res.StatusCode != http.StatusUnprocessableEntity ||
+				!strings.Contains(res.body, htmlText(`At character 4: expected a word, a phrase or "(" after NOT, found the end of the query`)) {
 				t.Errorf("bad update: %d", res.StatusCode)
 			}
 
@@ -467,7 +468,8 @@ func TestListeningTopics(t *testing.T) {
 			if res.StatusCode != 200 || !strings.Contains(res.body, "Matched 1 of the newest 3 mentions.") || !strings.Contains(res.body, `action="/listening/topics/`+apiID(f.topic.ID)+`"`) {
 				t.Errorf("preview of a stored topic: %d %.2000s", res.StatusCode, res.body)
 			}
-			if res := analyst.post("/listening/topics/preview", url.Values{"query": {"(sofa"}}); res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.body, "at character") {
+			if res := analyst.post("/listening/topics/preview", url.Values{"query": {"(sofa"}}); res.StatusCode != http.StatusUnprocessableEntity ||
+				!strings.Contains(res.body, htmlText(`At character 6: expected ")" to close "(" opened at character 1`)) {
 				t.Errorf("preview of a bad query: %d", res.StatusCode)
 			}
 

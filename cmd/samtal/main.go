@@ -312,9 +312,9 @@ func describe(c *i18n.Catalog, err error) error {
 	var e *samtal.Error
 	if errors.As(err, &e) {
 		if e.Field != "" {
-			return fmt.Errorf("%s: %s", e.Field, c.T("en", e.Message, nil))
+			return fmt.Errorf("%s: %s", e.Field, c.T("en", e.Message, e.Data))
 		}
-		return errors.New(c.T("en", e.Message, nil))
+		return errors.New(c.T("en", e.Message, e.Data))
 	}
 	return err
 }

@@ -109,5 +109,7 @@
 //
 // Parse returns a *ParseError with the position of the problem counted in
 // characters from 1 (the end of the query is one past its last character)
-// and a message in plain English for the people writing topics.
+// and a message in plain English for the people writing topics. Its Code
+// and Args say the same as data, so that samtal can show the message in
+// the reader's language; Codes lists every code.
 package query

@@ -1,7 +1,6 @@
 package query
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
 	"unicode"
@@ -37,26 +36,6 @@ type token struct {
 	valKind tokKind
 }
 
-// fieldExample returns how a field is written, for messages; ok is false
-// when name is not a field.
-func fieldExample(name string) (string, bool) {
-	switch name {
-	case "title":
-		return `title:sofa or title:"green sofa"`, true
-	case "author":
-		return "author:ikea", true
-	case "site":
-		return "site:ikea.com", true
-	case "url":
-		return "url:ikea.com/de", true
-	case "language":
-		return "language:de", true
-	case "rating":
-		return "rating:[0.6 TO 1]", true
-	}
-	return "", false
-}
-
 // lexer cuts a query into tokens. Comments are blanked out beforehand so
 // positions stay those of the original text.
 type lexer struct {
@@ -87,14 +66,14 @@ func blankComments(src []rune) error {
 				}
 			}
 			if end < 0 {
-				return perr(i+1, `this comment is never closed; end it with ">>>"`)
+				return perr(i+1, "unclosed_comment", nil)
 			}
 			for j := i; j < end; j++ {
 				src[j] = ' '
 			}
 			i = end - 1
 		case runesAt(src, i, ">>>"):
-			return perr(i+1, `">>>" ends a comment, but no comment was opened with "<<<"`)
+			return perr(i+1, "unopened_comment", nil)
 		}
 	}
 	return nil
@@ -142,7 +121,7 @@ func (l *lexer) run() (token, error) {
 				return l.field(start)
 			}
 		case '~':
-			return token{}, perr(l.i+1, `"~" goes right after a closing quote, as in "green sofa"~3`)
+			return token{}, perr(l.i+1, "misplaced_tilde", nil)
 		}
 		l.i++
 	}
@@ -167,10 +146,10 @@ func nearToken(text string, pos int) (token, error) {
 	rest, ordered := strings.CutSuffix(rest, "f")
 	n, err := strconv.Atoi(rest)
 	if err != nil || n < 0 || strings.HasPrefix(rest, "+") {
-		return token{}, perr(pos, "NEAR needs a distance in words, as in NEAR/3 or NEAR/3f (f: in this order)")
+		return token{}, perr(pos, "near_distance", nil)
 	}
 	if n > maxDistance {
-		return token{}, perr(pos, "the distance of NEAR can be at most %d words", maxDistance)
+		return token{}, perr(pos, "near_too_far", args{"Max": maxDistance})
 	}
 	return token{kind: tNear, pos: pos, dist: n, ordered: ordered}, nil
 }
@@ -183,7 +162,7 @@ func (l *lexer) phrase() (token, error) {
 		j++
 	}
 	if j >= len(l.src) {
-		return token{}, perr(open+1, `this quote is never closed; add a closing "`)
+		return token{}, perr(open+1, "unclosed_quote", nil)
 	}
 	t := token{kind: tPhrase, pos: open + 1, text: string(l.src[open+1 : j]), textPos: open + 2, slop: -1}
 	l.i = j + 1
@@ -193,11 +172,11 @@ func (l *lexer) phrase() (token, error) {
 			k++
 		}
 		if k == l.i+1 {
-			return token{}, perr(l.i+1, `expected a number after "~", as in "green sofa"~3`)
+			return token{}, perr(l.i+1, "tilde_number", nil)
 		}
 		n, err := strconv.Atoi(string(l.src[l.i+1 : k]))
 		if err != nil || n > maxDistance {
-			return token{}, perr(l.i+1, `the distance after "~" can be at most %d words`, maxDistance)
+			return token{}, perr(l.i+1, "tilde_too_far", args{"Max": maxDistance})
 		}
 		t.slop = n
 		l.i = k
@@ -209,17 +188,17 @@ func (l *lexer) phrase() (token, error) {
 func (l *lexer) field(start int) (token, error) {
 	name := string(l.src[start:l.i])
 	pos := start + 1
-	example, ok := fieldExample(strings.ToLower(name))
+	examples, ok := fieldExamples(strings.ToLower(name))
 	if !ok {
-		return token{}, perr(pos, `unknown field "%s:"; the fields are title:, author:, site:, url:, language: and rating: (put text with a colon in quotes)`, name)
+		return token{}, perr(pos, "unknown_field", args{"Field": name})
 	}
 	if strings.ToLower(name) != name {
-		return token{}, perr(pos, `write the field "%s:" in lower case`, strings.ToLower(name))
+		return token{}, perr(pos, "field_case", args{"Field": strings.ToLower(name)})
 	}
 	l.i++ // the colon
 	t := token{kind: tField, pos: pos, field: name, textPos: l.i + 1, slop: -1}
 	if l.i >= len(l.src) || unicode.IsSpace(l.src[l.i]) || l.src[l.i] == ')' {
-		return token{}, perr(pos, "%s: needs a value right after the colon, as in %s", name, example)
+		return token{}, exampleErr(pos, "field_no_value", name, examples)
 	}
 	switch r := l.src[l.i]; {
 	case r == '(':
@@ -237,7 +216,7 @@ func (l *lexer) field(start int) (token, error) {
 			j++
 		}
 		if j >= len(l.src) {
-			return token{}, perr(l.i+1, `this range is never closed; add "]", as in rating:[0.6 TO 1]`)
+			return token{}, perr(l.i+1, "unclosed_range", nil)
 		}
 		t.valKind, t.text, t.textPos = tRange, string(l.src[l.i+1:j]), l.i+2
 		l.i = j + 1
@@ -250,21 +229,4 @@ func (l *lexer) field(start int) (token, error) {
 		l.i = j
 	}
 	return t, nil
-}
-
-// ParseError says where and why a query cannot be read. Pos counts
-// characters (not bytes) from 1; a Pos one past the last character means
-// the end of the query.
-type ParseError struct {
-	Pos int
-	Msg string
-}
-
-// Error returns the message with its position, for people writing queries.
-func (e *ParseError) Error() string {
-	return fmt.Sprintf("at character %d: %s", e.Pos, e.Msg)
-}
-
-func perr(pos int, format string, args ...any) *ParseError {
-	return &ParseError{Pos: pos, Msg: fmt.Sprintf(format, args...)}
 }

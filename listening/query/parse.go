@@ -42,7 +42,7 @@ func (q *Query) String() string {
 // a *ParseError that says at which character and why.
 func Parse(src string) (*Query, error) {
 	if n := utf8.RuneCountInString(src); n > MaxQueryLen {
-		return nil, perr(MaxQueryLen+1, "the query is too long: at most %d characters", MaxQueryLen)
+		return nil, perr(MaxQueryLen+1, "too_long", args{"Max": MaxQueryLen})
 	}
 	rs := []rune(src)
 	if err := blankComments(rs); err != nil {
@@ -53,14 +53,14 @@ func Parse(src string) (*Query, error) {
 		return nil, err
 	}
 	if p.tok.kind == tEOF {
-		return nil, perr(1, "the query is empty")
+		return nil, perr(1, "empty", nil)
 	}
 	root, err := p.seq()
 	if err != nil {
 		return nil, err
 	}
 	if p.tok.kind == tRParen {
-		return nil, perr(p.tok.pos, `")" has no matching "("`)
+		return nil, perr(p.tok.pos, "unopened_paren", nil)
 	}
 	if err := checkNegation(root); err != nil {
 		return nil, err
@@ -68,7 +68,7 @@ func Parse(src string) (*Query, error) {
 	q := &Query{root: root, terms: need(root, false), index: need(root, true)}
 	// The normal form must read back, so it is held to the same limit.
 	if n := utf8.RuneCountInString(q.String()); n > MaxQueryLen {
-		return nil, perr(len(rs)+1, "the query is too long: written out in full (AND between words side by side) it has %d characters; at most %d", n, MaxQueryLen)
+		return nil, perr(len(rs)+1, "too_long_expanded", args{"Length": n, "Max": MaxQueryLen})
 	}
 	return q, nil
 }
@@ -94,7 +94,7 @@ func (p *parser) advance() error {
 func (p *parser) enter(pos int) error {
 	p.depth++
 	if p.depth > maxDepth {
-		return perr(pos, "the query is nested too deeply: at most %d levels of parentheses and NOT", maxDepth)
+		return perr(pos, "too_deep", args{"Max": maxDepth})
 	}
 	return nil
 }
@@ -107,8 +107,8 @@ func (p *parser) seq() (*node, error) {
 		return nil, err
 	}
 	kids := []*node{first}
-	var op nodeKind // kAnd or kOr once known
-	implicit := ""  // a note once words side by side were read as AND
+	var op nodeKind   // kAnd or kOr once known
+	implicit := false // words side by side were read as AND
 	for {
 		t := p.tok
 		var n *node
@@ -116,7 +116,7 @@ func (p *parser) seq() (*node, error) {
 		case tEOF, tRParen:
 			return join(op, kids), nil
 		case tNear:
-			return nil, perr(t.pos, "NEAR joins just two words, phrases or (… OR …) groups; to chain them, write (a NEAR/3 b) AND (b NEAR/3 c)")
+			return nil, perr(t.pos, "near_chain", nil)
 		case tAnd, tOr:
 			k, name := kAnd, "AND"
 			if t.kind == tOr {
@@ -133,7 +133,7 @@ func (p *parser) seq() (*node, error) {
 				return nil, err
 			}
 		default:
-			implicit = " (words side by side count as AND)"
+			implicit = true
 			if len(kids) > 1 && op != kAnd {
 				return nil, mixed(t.pos, implicit)
 			}
@@ -146,8 +146,13 @@ func (p *parser) seq() (*node, error) {
 	}
 }
 
-func mixed(pos int, note string) error {
-	return perr(pos, "add parentheses: AND and OR are mixed here%s; write for example (a OR b) AND c", note)
+// mixed says AND and OR are mixed; implicit adds that words side by side
+// count as AND, which is what mixed them.
+func mixed(pos int, implicit bool) error {
+	if implicit {
+		return perr(pos, "mixed_and_or_implicit", nil)
+	}
+	return perr(pos, "mixed_and_or", nil)
 }
 
 // unary parses NOT x or a NEAR expression; after names what came before,
@@ -206,11 +211,11 @@ func nearOperand(n *node) error {
 		if n.slop < 0 {
 			return nil
 		}
-		return perr(n.pos, `a phrase with "~" cannot be used with NEAR; drop the "~" or use NEAR on the words`)
+		return perr(n.pos, "near_loose_phrase", nil)
 	case kOr:
 		for _, k := range n.kids {
 			if k.kind != kWord && k.kind != kPhrase {
-				return perr(k.pos, "NEAR can only join words, phrases and (… OR …) groups of them")
+				return perr(k.pos, "near_operand", nil)
 			}
 			if err := nearOperand(k); err != nil {
 				return err
@@ -218,7 +223,7 @@ func nearOperand(n *node) error {
 		}
 		return nil
 	}
-	return perr(n.pos, "NEAR can only join words, phrases and (… OR …) groups of them")
+	return perr(n.pos, "near_operand", nil)
 }
 
 // primary parses a word, a phrase, a group in parentheses or a field.
@@ -239,18 +244,20 @@ func (p *parser) primary(after string) (*node, error) {
 	if after == "" {
 		switch t.kind {
 		case tAnd, tOr, tNear:
-			return nil, perr(t.pos, "%s needs a word or phrase before it", describe(t))
+			return nil, perr(t.pos, "operator_first", args{"Operator": spell(t)})
 		case tRParen:
-			return nil, perr(t.pos, `")" has no matching "("`)
+			return nil, perr(t.pos, "unopened_paren", nil)
 		}
 	}
-	return nil, perr(t.pos, `expected a word, a phrase or "(" after %s, found %s`, after, describe(t))
+	if t.kind == tEOF {
+		return nil, perr(t.pos, "missing_operand_at_end", args{"After": after})
+	}
+	return nil, perr(t.pos, "missing_operand", args{"After": after, "Found": spell(t)})
 }
 
-func describe(t token) string {
+// spell returns how an operator or ")" is written, for messages.
+func spell(t token) string {
 	switch t.kind {
-	case tEOF:
-		return "the end of the query"
 	case tRParen:
 		return `")"`
 	case tAnd:
@@ -265,7 +272,7 @@ func describe(t token) string {
 		}
 		return fmt.Sprintf("NEAR/%d", t.dist)
 	}
-	return "a word"
+	return "" // the other tokens are operands and never named in a message
 }
 
 // group parses ( … ); p.tok is the "(" at open. The group of a title:( )
@@ -283,16 +290,16 @@ func (p *parser) group(open int, counted bool) (*node, error) {
 	}
 	switch p.tok.kind {
 	case tRParen:
-		return nil, perr(p.tok.pos, "empty parentheses; put words between them or remove them")
+		return nil, perr(p.tok.pos, "empty_parens", nil)
 	case tEOF:
-		return nil, perr(p.tok.pos, `expected ")" to close "(" opened at character %d`, open)
+		return nil, perr(p.tok.pos, "unclosed_paren", args{"Open": open})
 	}
 	inner, err := p.seq()
 	if err != nil {
 		return nil, err
 	}
 	if p.tok.kind != tRParen {
-		return nil, perr(p.tok.pos, `expected ")" to close "(" opened at character %d`, open)
+		return nil, perr(p.tok.pos, "unclosed_paren", args{"Open": open})
 	}
 	return inner, p.advance()
 }
@@ -301,7 +308,7 @@ func (p *parser) group(open int, counted bool) (*node, error) {
 // inside (ikea.com, t-shirt) is a phrase of its parts.
 func term(t token, sc scope) (*node, error) {
 	if t.kind == tWord && len(t.text) > 1 && (t.text[0] == '-' || t.text[0] == '+') {
-		return nil, perr(t.pos, `"%c" is not an operator; to leave a word out write NOT, as in ikea AND NOT sofa`, t.text[0])
+		return nil, perr(t.pos, "sign_operator", args{"Sign": t.text[:1]})
 	}
 	pats, err := patterns(t.text, t.textPos)
 	if err != nil {
@@ -309,15 +316,15 @@ func term(t token, sc scope) (*node, error) {
 	}
 	switch {
 	case len(pats) == 0 && t.kind == tPhrase:
-		return nil, perr(t.pos, "the quotes hold no words to search for")
+		return nil, perr(t.pos, "empty_phrase", nil)
 	case len(pats) == 0:
-		return nil, perr(t.pos, `"%s" has no letters or digits to search for; combine words with AND, OR and NOT`, t.text)
+		return nil, perr(t.pos, "no_letters", args{"Text": t.text})
 	case len(pats) > maxPhraseWords:
-		return nil, perr(t.pos, "a phrase can have at most %d words", maxPhraseWords)
+		return nil, perr(t.pos, "phrase_too_long", args{"Max": maxPhraseWords})
 	case len(pats) > maxLooseWords && t.slop >= 0:
-		return nil, perr(t.pos, `a phrase with "~" can have at most %d words`, maxLooseWords)
+		return nil, perr(t.pos, "loose_phrase_too_long", args{"Max": maxLooseWords})
 	case len(pats) == 1 && t.slop >= 0:
-		return nil, perr(t.pos, `"~" needs a phrase of two or more words`)
+		return nil, perr(t.pos, "tilde_one_word", nil)
 	case len(pats) == 1:
 		return &node{kind: kWord, pos: t.pos, pats: pats, scope: sc}, nil
 	}
@@ -344,9 +351,9 @@ func patterns(text string, pos int) ([]pattern, error) {
 		case lit < 0:
 			lit = len(s)
 		case lit == 0:
-			return nil, perr(at, "a wildcard (* or ?) cannot start a word")
+			return nil, perr(at, "wildcard_start", nil)
 		case utf8.RuneCountInString(s)-strings.Count(s, "*")-strings.Count(s, "?") < 2:
-			return nil, perr(at, "a word with a wildcard needs at least two letters or digits, as in ki*")
+			return nil, perr(at, "wildcard_short", nil)
 		}
 		pats = append(pats, pattern{text: s, lit: lit, hash: hashString(s)})
 	}
@@ -363,17 +370,16 @@ func collapseStars(s string) string {
 // field compiles name:value; p.tok is t.
 func (p *parser) field(t token) (*node, error) {
 	if p.scope != inBody {
-		return nil, perr(t.pos, "%s: cannot be used inside title:( ) or author:( )", t.field)
+		return nil, perr(t.pos, "field_in_group", args{"Field": t.field})
 	}
 	if t.field == "title" || t.field == "author" {
 		return p.scoped(t)
 	}
-	example, _ := fieldExample(t.field)
 	if t.valKind == tLParen {
-		return nil, perr(t.pos, "%s: takes one value; for several, combine fields with OR, as in (site:ikea.com OR site:jysk.dk)", t.field)
+		return nil, perr(t.pos, "field_one_value", args{"Field": t.field})
 	}
 	if t.slop >= 0 {
-		return nil, perr(t.pos, `"~" only works with phrases of words, not with %s:`, t.field)
+		return nil, perr(t.pos, "field_tilde", args{"Field": t.field})
 	}
 	var n *node
 	var err error
@@ -384,11 +390,11 @@ func (p *parser) field(t token) (*node, error) {
 		n, err = urlNode(t)
 	case "language":
 		if len(t.text) != 2 || !isLowerASCII(t.text) || t.valKind == tRange {
-			return nil, perr(t.pos, "language: takes a two-letter lower-case language code, as in language:de")
+			return nil, perr(t.pos, "language_value", nil)
 		}
 		n = &node{kind: kLang, val: t.text}
 	case "rating":
-		n, err = ratingNode(t, example)
+		n, err = ratingNode(t)
 	}
 	if err != nil {
 		return nil, err
@@ -410,8 +416,8 @@ func (p *parser) scoped(t token) (*node, error) {
 		p.scope = inBody
 		return n, err
 	case tRange:
-		example, _ := fieldExample(t.field)
-		return nil, perr(t.pos, `%s: takes a word, a "phrase" or a group in parentheses, as in %s`, t.field, example)
+		examples, _ := fieldExamples(t.field)
+		return nil, exampleErr(t.pos, "group_field_value", t.field, examples)
 	}
 	n, err := term(token{kind: t.valKind, pos: t.pos, text: t.text, textPos: t.textPos, slop: t.slop}, sc)
 	if err != nil {
@@ -435,9 +441,9 @@ func siteNode(t token) (*node, error) {
 	host := trimWWW(strings.ToLower(strings.TrimSpace(t.text)))
 	switch {
 	case strings.Contains(host, "*"):
-		return nil, perr(t.pos, "site: already matches subdomains such as shop.ikea.com; leave out the *")
+		return nil, perr(t.pos, "site_wildcard", nil)
 	case strings.ContainsAny(host, "/?#:"):
-		return nil, perr(t.pos, "site: takes just a host name, as in site:ikea.com; use url: for part of an address")
+		return nil, perr(t.pos, "site_path", nil)
 	}
 	labels := strings.Split(host, ".")
 	ok := len(labels) >= 2
@@ -447,7 +453,7 @@ func siteNode(t token) (*node, error) {
 		})
 	}
 	if !ok {
-		return nil, perr(t.pos, "site: takes a host name, as in site:ikea.com")
+		return nil, perr(t.pos, "site_value", nil)
 	}
 	return &node{kind: kSite, val: host}, nil
 }
@@ -457,16 +463,16 @@ func urlNode(t token) (*node, error) {
 	v := normURL(strings.TrimSpace(t.text))
 	switch {
 	case t.valKind == tRange || v == "":
-		return nil, perr(t.pos, "url: takes part of an address, as in url:ikea.com/de")
+		return nil, perr(t.pos, "url_value", nil)
 	case strings.Contains(v, "*"):
-		return nil, perr(t.pos, "url: matches every address that contains the text; leave out the *")
+		return nil, perr(t.pos, "url_wildcard", nil)
 	}
 	return &node{kind: kURL, val: v}, nil
 }
 
 // ratingNode compiles rating:[low TO high].
-func ratingNode(t token, example string) (*node, error) {
-	bad := perr(t.pos, "rating: takes a range of numbers from 0 to 1, as in %s", example)
+func ratingNode(t token) (*node, error) {
+	bad := perr(t.pos, "rating_value", nil)
 	f := strings.Fields(t.text)
 	if t.valKind != tRange || len(f) != 3 || f[1] != "TO" {
 		return nil, bad
@@ -477,9 +483,9 @@ func ratingNode(t token, example string) (*node, error) {
 	case err1 != nil || err2 != nil || math.IsNaN(lo) || math.IsNaN(hi):
 		return nil, bad
 	case lo < 0 || hi > 1:
-		return nil, perr(t.pos, "ratings go from 0 to 1, as in %s", example)
+		return nil, perr(t.pos, "rating_bounds", nil)
 	case lo > hi:
-		return nil, perr(t.pos, "the range starts above where it ends; write the lower number first")
+		return nil, perr(t.pos, "rating_order", nil)
 	}
 	return &node{kind: kRating, lo: lo, hi: hi}, nil
 }
@@ -488,13 +494,13 @@ func ratingNode(t token, example string) (*node, error) {
 // only say what to leave out.
 func checkNegation(root *node) error {
 	if negative(root) {
-		return perr(root.pos, "the query only says what to leave out; add what mentions must contain, as in ikea AND NOT sofa")
+		return perr(root.pos, "only_not", nil)
 	}
 	var walk func(n *node) error
 	walk = func(n *node) error {
 		for _, k := range n.kids {
 			if n.kind == kOr && negative(k) {
-				return perr(k.pos, "NOT inside OR matches almost every mention; use AND NOT, as in ikea AND NOT (sofa OR chair)")
+				return perr(k.pos, "not_in_or", nil)
 			}
 			if err := walk(k); err != nil {
 				return err
