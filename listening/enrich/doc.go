@@ -149,7 +149,8 @@
 // positive texts negative before the rules were narrowed. Complaints that
 // only a reader's knowledge reveals stay neutral ("the parcel came at the
 // same time as my friend's, who chose standard"). A team that needs more
-// can plug in a classifier behind the same labels.
+// can plug in its own model behind the same labels (listening/classify,
+// samtal serve --sentiment-url).
 //
 // # Near duplicates
 //
