@@ -16,6 +16,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/samtal-dev/samtal/i18n"
+	"github.com/samtal-dev/samtal/listening/importer"
 	"github.com/samtal-dev/samtal/listening/query"
 )
 
@@ -420,6 +421,7 @@ func dynamicIDs() map[string]string {
 		add("month.", "FormatDate", strconv.Itoa(m))
 	}
 	add("error.query.", `listening: "error.query." + ParseError.Code`, query.Codes()...)
+	add(importer.MessageKey, `listening/importer: MessageKey + Problem.Code`, importer.Codes()...)
 	for _, msg := range []string{"mail.verify", "mail.reset", "mail.account_exists"} {
 		add(msg, `account: msg+".subject", msg+".body"`, ".subject", ".body")
 	}

@@ -9,7 +9,6 @@ import (
 	"errors"
 	"io"
 	"path/filepath"
-	"strings"
 
 	"github.com/samtal-dev/samtal"
 	"github.com/samtal-dev/samtal/listening/importer"
@@ -132,7 +131,7 @@ func (s *Service) RunImport(ctx context.Context, id int64, progress func(*Import
 	}
 	var m importer.Mapping
 	if err := json.Unmarshal(src.Config.Mapping, &m); err != nil {
-		return s.failImport(ctx, im, "The source's column mapping cannot be read; save it again.")
+		return s.failImport(ctx, im, errors.New("the source's column mapping cannot be read; save it again"))
 	}
 	pr, pw := io.Pipe()
 	go func() {
@@ -144,11 +143,11 @@ func (s *Service) RunImport(ctx context.Context, id int64, progress func(*Import
 	defer pr.Close()
 	rd, err := importer.NewReader(pr, importer.Format(im.Format), m)
 	if err != nil {
-		return s.failImport(ctx, im, err.Error())
+		return s.failImport(ctx, im, err)
 	}
 	if im.RowsDone > 0 {
 		if err := rd.Skip(im.RowsDone); err != nil {
-			return s.failImport(ctx, im, err.Error())
+			return s.failImport(ctx, im, err)
 		}
 	}
 	items := make([]raw.Item, 0, ImportBatch)
@@ -182,13 +181,13 @@ func (s *Service) RunImport(ctx context.Context, id int64, progress func(*Import
 			if ferr := flush(); ferr != nil {
 				return im, ferr
 			}
-			return s.failImport(ctx, im, err.Error())
+			return s.failImport(ctx, im, err)
 		}
 		rows++
 		if row.Err != nil {
 			im.RowsFailed++
 			if len(im.Errors) < MaxRowReports {
-				im.Errors = append(im.Errors, RowReport{Row: row.Err.Row, Field: row.Err.Field, Error: row.Err.Msg})
+				im.Errors = append(im.Errors, RowReport{Row: row.Err.Row, Field: row.Err.Field, Error: row.Err.Msg, Problems: row.Err.Problems})
 			}
 		} else {
 			items = append(items, row.Item)
@@ -213,9 +212,14 @@ func (s *Service) RunImport(ctx context.Context, id int64, progress func(*Import
 	return im, nil
 }
 
-// failImport ends an import that cannot go on, with why.
-func (s *Service) failImport(ctx context.Context, im *Import, why string) (*Import, error) {
+// failImport ends an import that cannot go on, with why. A refusal of the
+// file keeps its code and values besides its English.
+func (s *Service) failImport(ctx context.Context, im *Import, why error) (*Import, error) {
 	now := s.now()
-	im.State, im.Error, im.FinishedAt, im.UpdatedAt = "failed", strings.TrimSpace(why), &now, now
+	im.State, im.FinishedAt, im.UpdatedAt = "failed", &now, now
+	im.Error, im.ErrorProblem = why.Error(), nil
+	if p, ok := importer.FileProblem(why); ok {
+		im.Error, im.ErrorProblem = p.Message(), &p
+	}
 	return im, s.Store.ImportProgress(ctx, im)
 }

@@ -83,6 +83,23 @@ func TestImportResumesWithoutDuplicates(t *testing.T) {
 		if len(done.Errors) != bad || done.Errors[0].Row != 100 || !strings.Contains(done.Errors[0].Error, "31.13.2026") {
 			t.Errorf("row errors %+v", done.Errors[:min(3, len(done.Errors))])
 		}
+		// The codes are kept with the English, also through the store:
+		// row 500 has a bad date and no text.
+		stored, err := w.svc.Import(w.agent, im.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var r500 *listening.RowReport
+		for i := range stored.Errors {
+			if stored.Errors[i].Row == 500 {
+				r500 = &stored.Errors[i]
+			}
+		}
+		if r500 == nil || len(r500.Problems) != 2 || r500.Problems[0].Code != "text_empty" || r500.Problems[0].Field != "text" ||
+			r500.Problems[1].Code != "date_invalid" || r500.Problems[1].Field != "date" || r500.Problems[1].Args["Value"] != `"31.13.2026"` ||
+			r500.Error != r500.Problems[0].Message()+"; "+r500.Problems[1].Message() {
+			t.Errorf("row 500 = %+v", r500)
+		}
 		n := 0
 		f := listening.MentionFilter{SourceID: src.ID, Limit: 100}
 		for {
@@ -121,7 +138,7 @@ func TestImportRefusals(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
 		w := newWorld(t, db)
 		src := w.source(t, listening.KindImport, "Trustpilot")
-		im, err := w.svc.StartImport(w.admin, src.ID, "reviews.csv", strings.NewReader("name,review,score,when\nA,Good sofa,5,2026-01-01\n"))
+		im, err := w.svc.StartImport(w.admin, src.ID, "reviews.csv", strings.NewReader("author,review,stars,date,url\nA,Good sofa,5,2026-01-01,\n"))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -129,8 +146,18 @@ func TestImportRefusals(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if im.State != "failed" || !strings.Contains(im.Error, "text") || im.RowsStored != 0 {
+		want := `column "text" (mapped to text) is not in the file; the file has: author, review, stars, date, url`
+		if im.State != "failed" || im.Error != want || im.RowsStored != 0 {
 			t.Errorf("missing columns: %+v", im)
+		}
+		// Why it failed is kept as a code and values too, through the store.
+		stored, err := w.svc.Import(w.agent, im.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p := stored.ErrorProblem; stored.Error != want || p == nil || p.Code != "column_missing" ||
+			p.Args["Column"] != `"text"` || p.Args["Field"] != "text" || p.Args["Header"] != "author, review, stars, date, url" || p.Message() != want {
+			t.Errorf("stored failure: %q %+v", stored.Error, p)
 		}
 		if _, err := w.svc.StartImport(w.admin, src.ID, "empty.csv", strings.NewReader("")); samtal.ErrorCode(err) != samtal.EINVALID {
 			t.Errorf("empty file: %v", err)

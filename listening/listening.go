@@ -17,6 +17,7 @@ import (
 
 	"github.com/samtal-dev/samtal"
 	"github.com/samtal-dev/samtal/audit"
+	"github.com/samtal-dev/samtal/listening/importer"
 )
 
 // Permissions of listening. Every staff member reads mentions; those who
@@ -256,17 +257,25 @@ type Import struct {
 	RowsStored int         `json:"rows_stored"`
 	RowsFailed int         `json:"rows_failed"`
 	Errors     []RowReport `json:"errors"`
-	Error      string      `json:"error,omitempty"`
-	CreatedAt  time.Time   `json:"created_at"`
-	UpdatedAt  time.Time   `json:"updated_at"`
-	FinishedAt *time.Time  `json:"finished_at,omitempty"`
+	// Error is why a failed import failed, in English. ErrorProblem is
+	// the same as a code and values when the importer refused the file,
+	// so that staff read it in their language; it is nil for other
+	// failures and for imports that failed before codes were kept.
+	Error        string            `json:"error,omitempty"`
+	ErrorProblem *importer.Problem `json:"error_problem,omitempty"`
+	CreatedAt    time.Time         `json:"created_at"`
+	UpdatedAt    time.Time         `json:"updated_at"`
+	FinishedAt   *time.Time        `json:"finished_at,omitempty"`
 }
 
-// RowReport is one row of an import that did not land, and why.
+// RowReport is one row of an import that did not land, and why: Error in
+// English, Problems as codes and values (importer.RowError). Reports kept
+// before codes were have no Problems, only their English.
 type RowReport struct {
-	Row   int    `json:"row"`
-	Field string `json:"field,omitempty"`
-	Error string `json:"error"`
+	Row      int                `json:"row"`
+	Field    string             `json:"field,omitempty"`
+	Error    string             `json:"error"`
+	Problems []importer.Problem `json:"problems,omitempty"`
 }
 
 // MaxRowReports is how many row errors an import keeps; the count goes on.

@@ -940,20 +940,26 @@ func (s *Listening) RememberCall(ctx context.Context, sourceID int64, signature 
 	})
 }
 
-const importColumns = `id, source_id, file_name, file_sha256, format, size, state, rows_done, rows_stored, rows_failed, errors, error, created_at, updated_at, finished_at`
+const importColumns = `id, source_id, file_name, file_sha256, format, size, state, rows_done, rows_stored, rows_failed, errors, error, error_problem, created_at, updated_at, finished_at`
 
 func scanImport(r interface{ Scan(...any) error }) (listening.Import, error) {
 	var im listening.Import
-	var errs string
+	var errs, problem string
 	var created, updated int64
 	var finished sql.NullInt64
 	if err := r.Scan(&im.ID, &im.SourceID, &im.FileName, &im.SHA256, &im.Format, &im.Size, &im.State, &im.RowsDone, &im.RowsStored, &im.RowsFailed,
-		&errs, &im.Error, &created, &updated, &finished); err != nil {
+		&errs, &im.Error, &problem, &created, &updated, &finished); err != nil {
 		return im, err
 	}
 	_ = json.Unmarshal([]byte(errs), &im.Errors)
 	if im.Errors == nil {
 		im.Errors = []listening.RowReport{}
+	}
+	if problem != "" {
+		// Unreadable, it is left out: the English in Error still says why.
+		if json.Unmarshal([]byte(problem), &im.ErrorProblem) != nil {
+			im.ErrorProblem = nil
+		}
 	}
 	im.CreatedAt, im.UpdatedAt, im.FinishedAt = fromMS(created), fromMS(updated), timePtr(finished)
 	return im, nil
@@ -1021,10 +1027,15 @@ func (s *Listening) ImportChunks(ctx context.Context, id int64, fn func([]byte) 
 // dropped.
 func (s *Listening) ImportProgress(ctx context.Context, im *listening.Import) error {
 	errs, _ := json.Marshal(im.Errors)
+	problem := ""
+	if im.ErrorProblem != nil {
+		b, _ := json.Marshal(im.ErrorProblem)
+		problem = string(b)
+	}
 	return s.db.tx(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `UPDATE imports SET state = $1, rows_done = $2, rows_stored = $3, rows_failed = $4, errors = $5, error = $6,
-			updated_at = $7, finished_at = $8 WHERE id = $9`,
-			im.State, im.RowsDone, im.RowsStored, im.RowsFailed, string(errs), im.Error, ms(im.UpdatedAt), nullTimePtr(im.FinishedAt), im.ID)
+			error_problem = $7, updated_at = $8, finished_at = $9 WHERE id = $10`,
+			im.State, im.RowsDone, im.RowsStored, im.RowsFailed, string(errs), im.Error, problem, ms(im.UpdatedAt), nullTimePtr(im.FinishedAt), im.ID)
 		if err != nil {
 			return fmt.Errorf("import progress: %w", err)
 		}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/samtal-dev/samtal"
 	"github.com/samtal-dev/samtal/listening"
+	"github.com/samtal-dev/samtal/listening/importer"
 	"github.com/samtal-dev/samtal/search"
 )
 
@@ -194,27 +195,30 @@ func (s *Server) apiSourceHook(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusAccepted, out)
 }
 
-// apiImport is an import with its progress.
+// apiImport is an import with its progress. Each row error and the
+// failure carry their problems as codes and values besides the English,
+// so that a client can say them in its user's language.
 type apiImport struct {
-	ID         string                `json:"id"`
-	SourceID   string                `json:"source_id"`
-	FileName   string                `json:"file_name"`
-	Format     string                `json:"format"`
-	Size       int64                 `json:"size"`
-	State      string                `json:"state"`
-	RowsDone   int                   `json:"rows_done"`
-	RowsStored int                   `json:"rows_stored"`
-	RowsFailed int                   `json:"rows_failed"`
-	Errors     []listening.RowReport `json:"errors"`
-	Error      string                `json:"error"`
-	CreatedAt  string                `json:"created_at"`
-	FinishedAt string                `json:"finished_at"`
+	ID           string                `json:"id"`
+	SourceID     string                `json:"source_id"`
+	FileName     string                `json:"file_name"`
+	Format       string                `json:"format"`
+	Size         int64                 `json:"size"`
+	State        string                `json:"state"`
+	RowsDone     int                   `json:"rows_done"`
+	RowsStored   int                   `json:"rows_stored"`
+	RowsFailed   int                   `json:"rows_failed"`
+	Errors       []listening.RowReport `json:"errors"`
+	Error        string                `json:"error"`
+	ErrorProblem *importer.Problem     `json:"error_problem,omitempty"`
+	CreatedAt    string                `json:"created_at"`
+	FinishedAt   string                `json:"finished_at"`
 }
 
 func toAPIImport(im *listening.Import) apiImport {
 	return apiImport{ID: apiID(im.ID), SourceID: apiID(im.SourceID), FileName: im.FileName, Format: im.Format, Size: im.Size,
 		State: im.State, RowsDone: im.RowsDone, RowsStored: im.RowsStored, RowsFailed: im.RowsFailed, Errors: nonNil(im.Errors),
-		Error: im.Error, CreatedAt: apiTime(im.CreatedAt), FinishedAt: apiTimePtr(im.FinishedAt)}
+		Error: im.Error, ErrorProblem: im.ErrorProblem, CreatedAt: apiTime(im.CreatedAt), FinishedAt: apiTimePtr(im.FinishedAt)}
 }
 
 // apiStartImport takes a review export as the raw body; ?name= is the

@@ -285,6 +285,50 @@ func (s *Server) listeningImportUpload(w http.ResponseWriter, r *http.Request) {
 	s.sourceFormResult(w, r, id, "flash.import_started", err)
 }
 
+// RowProblems says why a row of an import was refused, in the reader's
+// language: each problem's message, joined as the English is. A report
+// kept before problems had codes, or with a code this version does not
+// know, keeps its English.
+func (v *view) RowProblems(r listening.RowReport) string {
+	if len(r.Problems) == 0 {
+		return r.Error
+	}
+	msgs := make([]string, len(r.Problems))
+	for i, p := range r.Problems {
+		msg, ok := v.importProblem(p)
+		if !ok {
+			return r.Error
+		}
+		msgs[i] = msg
+	}
+	return strings.Join(msgs, "; ")
+}
+
+// ImportError says why an import failed, in the reader's language when
+// the importer gave a code, else in the English kept with it.
+func (v *view) ImportError(im listening.Import) string {
+	if im.ErrorProblem != nil {
+		if msg, ok := v.importProblem(*im.ErrorProblem); ok {
+			return msg
+		}
+	}
+	return im.Error
+}
+
+// importProblem translates a problem; ok is false when its code has no
+// message in the catalog.
+func (v *view) importProblem(p importer.Problem) (string, bool) {
+	key := importer.MessageKey + p.Code
+	if !v.s.Catalog.Has("en", key) {
+		return "", false
+	}
+	data := make(map[string]any, len(p.Args))
+	for k, val := range p.Args {
+		data[k] = val
+	}
+	return v.s.Catalog.T(v.Lang, key, data), true
+}
+
 // N64 translates a message with plural forms for a count kept as int64.
 func (v *view) N64(id string, n int64) string { return v.s.Catalog.N(v.Lang, id, int(n), nil) }
 

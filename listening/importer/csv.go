@@ -4,13 +4,12 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/csv"
-	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
-	"github.com/samtal-dev/samtal"
 	"golang.org/x/text/encoding/charmap"
 )
 
@@ -41,10 +40,12 @@ func newCSVSource(br *bufio.Reader, head []byte, base int64, m Mapping) (*csvSou
 	s.cr.ReuseRecord = true
 	header, err := s.cr.Read()
 	if err == io.EOF {
-		return nil, samtal.Errorf(samtal.EINVALID, "the file is empty")
+		return nil, fileError("file_empty", nil)
 	}
 	if err != nil {
-		return nil, samtal.Errorf(samtal.EINVALID, "the header line cannot be read as CSV: %v", err)
+		// With LazyQuotes and FieldsPerRecord -1, encoding/csv finds no
+		// fault in any text: this is a failed read, not a bad file.
+		return nil, fmt.Errorf("importer: read the header: %w", err)
 	}
 	names := make([]string, len(header))
 	for i, h := range header {
@@ -62,7 +63,7 @@ func newCSVSource(br *bufio.Reader, head []byte, base int64, m Mapping) (*csvSou
 
 // mapColumns finds each mapped column in the header, case-insensitively.
 func (s *csvSource) mapColumns(names []string, m Mapping) error {
-	var missing []string
+	var missing, mappedTo []string
 	for f, col := range m.columns() {
 		s.idx[f] = -1
 		col = strings.TrimSpace(col)
@@ -80,25 +81,30 @@ func (s *csvSource) mapColumns(names []string, m Mapping) error {
 		}
 		switch {
 		case found == 0:
-			missing = append(missing, fmt.Sprintf("%q (mapped to %s)", col, fieldNames[f]))
+			missing = append(missing, strconv.Quote(col))
+			mappedTo = append(mappedTo, fieldNames[f])
 		case found > 1:
-			return samtal.Errorf(samtal.EINVALID, "column %q (mapped to %s) appears %d times in the header; rename the copies", col, fieldNames[f], found)
+			return fileError("column_repeated", args{"Column": strconv.Quote(col), "Field": fieldNames[f], "Count": strconv.Itoa(found)})
 		}
 	}
 	switch len(missing) {
 	case 0:
 		return nil
 	case 1:
-		return samtal.Errorf(samtal.EINVALID, "column %s is not in the file; the file has: %s", missing[0], listNames(names))
+		return fileError("column_missing", args{"Column": missing[0], "Field": mappedTo[0], "Header": listNames(names)})
 	}
-	return samtal.Errorf(samtal.EINVALID, "columns %s are not in the file; the file has: %s", strings.Join(missing, ", "), listNames(names))
+	// The columns and the fields are two lists, not "a (mapped to b)" pairs,
+	// so that a translation words "mapped to" once.
+	return fileError("columns_missing", args{"Columns": strings.Join(missing, ", "), "Fields": strings.Join(mappedTo, ", "), "Header": listNames(names)})
 }
 
-// listNames shows a header in a message, cut when it is very wide.
+// listNames shows a header in a message, cut when it is very wide. The cut
+// is marked without words ("a, b, … (+12)") so that it reads in any
+// language.
 func listNames(names []string) string {
 	const show = 40
 	if len(names) > show {
-		return strings.Join(names[:show], ", ") + fmt.Sprintf(" and %d more", len(names)-show)
+		return strings.Join(names[:show], ", ") + fmt.Sprintf(", … (+%d)", len(names)-show)
 	}
 	return strings.Join(names, ", ")
 }
@@ -109,15 +115,13 @@ func (s *csvSource) next(row int, v *[nFields]string) (int64, bool, *RowError, e
 	if err == io.EOF {
 		return off, false, nil, io.EOF
 	}
-	var pe *csv.ParseError
-	if errors.As(err, &pe) {
-		return off, false, &RowError{Msg: "the row cannot be read as CSV: " + pe.Err.Error()}, nil
-	}
 	if err != nil {
+		// As for the header: with LazyQuotes and FieldsPerRecord -1 every
+		// text is a record, so an error is a failed read.
 		return off, false, nil, fmt.Errorf("importer: read row %d: %w", row, err)
 	}
 	if s.base+s.cr.InputOffset()-off > maxRow {
-		return off, false, &RowError{Msg: "the row is larger than 1 MB"}, nil
+		return off, false, rowError(problem("row_too_large", nil)), nil
 	}
 	if v == nil {
 		return off, false, nil, nil
@@ -126,7 +130,7 @@ func (s *csvSource) next(row int, v *[nFields]string) (int64, bool, *RowError, e
 		if allBlank(rec) {
 			return off, true, nil, nil
 		}
-		return off, false, &RowError{Msg: fmt.Sprintf("the row has %d fields, but the header has %d", len(rec), s.width)}, nil
+		return off, false, rowError(problem("row_fields", args{"Got": strconv.Itoa(len(rec)), "Want": strconv.Itoa(s.width)})), nil
 	}
 	for f, i := range s.idx {
 		if i < 0 {
@@ -137,7 +141,7 @@ func (s *csvSource) next(row int, v *[nFields]string) (int64, bool, *RowError, e
 		case s.cp1252:
 			val = decode1252(val)
 		case !utf8.ValidString(val):
-			return off, false, &RowError{Field: fieldNames[f], Msg: fieldNames[f] + " is not valid UTF-8 text (the file may be saved as Windows-1252; save it as UTF-8)"}, nil
+			return off, false, rowError(&Problem{Field: fieldNames[f], Code: "not_utf8", Args: args{"Field": fieldNames[f]}}), nil
 		}
 		v[f] = val
 	}

@@ -87,8 +87,8 @@ func newDateParser(format string) (dateParser, error) {
 
 var errNotDate = errors.New("not a date")
 
-// parse reads one date value. The error is a sentence for staff.
-func (p dateParser) parse(s string) (time.Time, error) {
+// parse reads one date value. A problem names the value as staff typed it.
+func (p dateParser) parse(s string) (time.Time, *Problem) {
 	s = strings.TrimSpace(s)
 	var t time.Time
 	var err error
@@ -106,19 +106,18 @@ func (p dateParser) parse(s string) (time.Time, error) {
 	return t.UTC(), nil
 }
 
-func (p dateParser) explain(s string) error {
+func (p dateParser) explain(s string) *Problem {
 	shown := quote(s)
 	switch p.layout {
 	case "":
-		hint := ""
 		if looksMonthFirst(s) {
-			hint = "; for month-first dates set the date format to 01/02/2006"
+			return problem("date_invalid_month_first", args{"Value": shown})
 		}
-		return fmt.Errorf("date %s is not a date (expected e.g. 2024-05-31 or 31.05.2024%s)", shown, hint)
+		return problem("date_invalid", args{"Value": shown})
 	case "unix", "unixms":
-		return fmt.Errorf("date %s is not a Unix time (seconds since 1970)", shown)
+		return problem("date_not_unix", args{"Value": shown})
 	}
-	return fmt.Errorf("date %s does not match the date format %s (e.g. %s)", shown, p.layout, exampleTime.Format(p.layout))
+	return problem("date_format_mismatch", args{"Value": shown, "Format": p.layout, "Example": exampleTime.Format(p.layout)})
 }
 
 // parseAnyDate tries the default layouts that fit the value's shape.

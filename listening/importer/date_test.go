@@ -67,9 +67,9 @@ func TestParseDateErrors(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, err = p.parse(tt.in)
-		if err == nil || !strings.Contains(err.Error(), tt.want) {
-			t.Errorf("parse(%q) with format %q error = %v, want it to contain %q", tt.in, tt.format, err, tt.want)
+		_, prob := p.parse(tt.in)
+		if prob == nil || !strings.Contains(prob.Message(), tt.want) {
+			t.Errorf("parse(%q) with format %q problem = %+v, want it to contain %q", tt.in, tt.format, prob, tt.want)
 		}
 	}
 }
@@ -89,9 +89,9 @@ func TestParseDateExplicitFormat(t *testing.T) {
 		if err != nil {
 			t.Fatalf("newDateParser(%q): %v", tt.format, err)
 		}
-		got, err := p.parse(tt.in)
-		if err != nil || !got.Equal(tt.want) {
-			t.Errorf("parse(%q) with %q = %v, %v; want %v", tt.in, tt.format, got, err, tt.want)
+		got, prob := p.parse(tt.in)
+		if prob != nil || !got.Equal(tt.want) {
+			t.Errorf("parse(%q) with %q = %v, %+v; want %v", tt.in, tt.format, got, prob, tt.want)
 		}
 	}
 	// The default reads 05/06/2024 day first: 5 June.

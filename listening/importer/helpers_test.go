@@ -68,6 +68,22 @@ func split(rows []Row) (items []Row, bad []*RowError) {
 
 func ptr(f float64) *float64 { return &f }
 
+// english returns the English message of a whole-file refusal, "" for any
+// other error.
+func english(err error) string {
+	p, ok := FileProblem(err)
+	if !ok {
+		return ""
+	}
+	return p.Message()
+}
+
+// sameRowError compares what staff read of a row error: its row, field and
+// message. Its Problems are checked in problem_test.go.
+func sameRowError(got *RowError, want RowError) bool {
+	return got != nil && got.Row == want.Row && got.Field == want.Field && got.Msg == want.Msg
+}
+
 // sameRows compares rows, an empty list equal to none.
 func sameRows(a, b []Row) bool {
 	return len(a) == 0 && len(b) == 0 || reflect.DeepEqual(a, b)

@@ -10,7 +10,9 @@
 //
 // Whole-file problems (a mapped column missing from the header, a file that
 // is an Excel workbook or UTF-16, JSON broken beyond repair) are EINVALID
-// *samtal.Errors with a message staff can act on.
+// *samtal.Errors with a message staff can act on: its message is a catalog
+// key, MessageKey plus a Problem code, with the values in Data
+// (FileProblem gives it back as a Problem, with the English).
 //
 // Encoding: files should be UTF-8 (a BOM is dropped). Excel in Germany and
 // Denmark still saves "CSV" as Windows-1252, so a CSV file whose first 64 KB
@@ -38,7 +40,6 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/samtal-dev/samtal"
 	"github.com/samtal-dev/samtal/listening/raw"
 )
 
@@ -64,13 +65,16 @@ type Row struct {
 // RowError is why one row was not read. Msg is plain English for staff,
 // naming the value: `date "31.13.2024" is not a date (expected e.g.
 // 2024-05-31 or 31.05.2024)`; when several fields are wrong it names them
-// all, separated by "; ".
+// all, separated by "; ". Problems are the same with codes and values, one
+// per sentence of Msg, so that a user interface can say them in another
+// language.
 type RowError struct {
 	Row int
 	// Field is the JSON name of the first field that is wrong ("date"),
 	// empty when the row as a whole is ("the row has 4 fields …").
-	Field string
-	Msg   string
+	Field    string
+	Msg      string
+	Problems []Problem
 }
 
 // Error returns the message prefixed with the row: "row 12: …".
@@ -192,11 +196,11 @@ func openText(r io.Reader) (br *bufio.Reader, head []byte, base int64, err error
 	}
 	switch {
 	case bytes.HasPrefix(head, []byte("PK\x03\x04")):
-		return nil, nil, 0, samtal.Errorf(samtal.EINVALID, "the file is an Excel workbook or a zip archive; save it as CSV UTF-8")
+		return nil, nil, 0, fileError("file_zip", nil)
 	case bytes.HasPrefix(head, []byte{0xFF, 0xFE}), bytes.HasPrefix(head, []byte{0xFE, 0xFF}):
-		return nil, nil, 0, samtal.Errorf(samtal.EINVALID, "the file is saved as UTF-16 (Excel's \"Unicode text\"); save it as CSV UTF-8")
+		return nil, nil, 0, fileError("file_utf16", nil)
 	case bytes.IndexByte(head, 0) >= 0:
-		return nil, nil, 0, samtal.Errorf(samtal.EINVALID, "the file is not a text file (or is saved as UTF-16); save it as CSV UTF-8")
+		return nil, nil, 0, fileError("file_binary", nil)
 	}
 	if bytes.HasPrefix(head, utf8BOM) {
 		if _, err := br.Discard(len(utf8BOM)); err != nil {
@@ -205,7 +209,7 @@ func openText(r io.Reader) (br *bufio.Reader, head []byte, base int64, err error
 		head, base = head[len(utf8BOM):], int64(len(utf8BOM))
 	}
 	if len(bytes.TrimSpace(head)) == 0 {
-		return nil, nil, 0, samtal.Errorf(samtal.EINVALID, "the file is empty")
+		return nil, nil, 0, fileError("file_empty", nil)
 	}
 	return br, head, base, nil
 }

@@ -1,8 +1,8 @@
 package importer
 
 import (
-	"fmt"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/samtal-dev/samtal/listening/raw"
@@ -23,28 +23,29 @@ func compile(m Mapping) compiled {
 }
 
 // problems gathers what is wrong with a row, so staff can fix it at once.
-type problems struct {
-	field string
-	msgs  []string
+type problems []Problem
+
+func (ps *problems) add(f field, p *Problem) {
+	p.Field = fieldNames[f]
+	*ps = append(*ps, *p)
 }
 
-func (p *problems) add(f field, msg string) {
-	if p.field == "" {
-		p.field = fieldNames[f]
-	}
-	p.msgs = append(p.msgs, msg)
-}
-
-func (p *problems) err() *RowError {
-	if len(p.msgs) == 0 {
+// err returns the row's error, nil when nothing is wrong. Its Field is the
+// first problem's and its Msg every problem's English, joined by "; ".
+func (ps problems) err() *RowError {
+	if len(ps) == 0 {
 		return nil
 	}
-	return &RowError{Field: p.field, Msg: strings.Join(p.msgs, "; ")}
+	msgs := make([]string, len(ps))
+	for i := range ps {
+		msgs[i] = ps[i].Message()
+	}
+	return &RowError{Field: ps[0].Field, Msg: strings.Join(msgs, "; "), Problems: ps}
 }
 
 // item turns a row's values into an Item, checking each.
 func (c *compiled) item(v *[nFields]string) (raw.Item, *RowError) {
-	var p problems
+	var ps problems
 	it := raw.Item{
 		Text:         cleanText(v[fText], maxText),
 		Title:        cleanLine(v[fTitle], maxTitle),
@@ -54,37 +55,37 @@ func (c *compiled) item(v *[nFields]string) (raw.Item, *RowError) {
 		Lang:         language(v[fLanguage]),
 	}
 	if it.Text == "" {
-		p.add(fText, "text is empty")
+		ps.add(fText, problem("text_empty", nil))
 	}
 	if s := strings.TrimSpace(v[fRating]); s != "" {
-		if r, err := parseRating(s, c.scale); err != nil {
-			p.add(fRating, err.Error())
+		if r, prob := parseRating(s, c.scale); prob != nil {
+			ps.add(fRating, prob)
 		} else {
 			it.Rating = &r
 		}
 	}
 	if s := strings.TrimSpace(v[fDate]); s != "" {
-		if t, err := c.dates.parse(s); err != nil {
-			p.add(fDate, err.Error())
+		if t, prob := c.dates.parse(s); prob != nil {
+			ps.add(fDate, prob)
 		} else {
 			it.Published = t
 		}
 	}
 	if s := strings.TrimSpace(v[fURL]); s != "" {
-		if err := checkURL(s); err != nil {
-			p.add(fURL, err.Error())
+		if prob := checkURL(s); prob != nil {
+			ps.add(fURL, prob)
 		} else {
 			it.URL = s
 		}
 	}
 	if s := strings.TrimSpace(v[fID]); s != "" {
 		if len(s) > maxID || strings.ContainsFunc(s, isControl) {
-			p.add(fID, fmt.Sprintf("id %s is not an id (up to %d characters, on one line)", quote(s), maxID))
+			ps.add(fID, problem("id_invalid", args{"Value": quote(s), "Max": strconv.Itoa(maxID)}))
 		} else {
 			it.ExternalID = s
 		}
 	}
-	if err := p.err(); err != nil {
+	if err := ps.err(); err != nil {
 		return raw.Item{}, err
 	}
 	return it, nil
@@ -94,14 +95,14 @@ func isControl(r rune) bool { return r < 0x20 || r >= 0x7f && r < 0xa0 }
 
 // checkURL accepts absolute http and https addresses only: a review's link
 // ends up on a page, where javascript: must never get.
-func checkURL(s string) error {
+func checkURL(s string) *Problem {
 	if len(s) > maxURL {
-		return fmt.Errorf("url is longer than %d characters", maxURL)
+		return problem("url_too_long", args{"Max": strconv.Itoa(maxURL)})
 	}
 	u, err := url.Parse(s)
 	web := err == nil && u.Host != "" && (strings.EqualFold(u.Scheme, "http") || strings.EqualFold(u.Scheme, "https"))
 	if !web || strings.ContainsFunc(s, func(r rune) bool { return r == ' ' || isControl(r) }) {
-		return fmt.Errorf("url %s is not a web address (it must start with http:// or https://)", quote(s))
+		return problem("url_invalid", args{"Value": quote(s)})
 	}
 	return nil
 }

@@ -10,8 +10,6 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
-
-	"github.com/samtal-dev/samtal"
 )
 
 // jsonArray streams the objects of a JSON list one at a time with the
@@ -30,7 +28,7 @@ func newJSONArray(br *bufio.Reader, base int64, m Mapping) (*jsonArray, error) {
 	s := &jsonArray{dec: json.NewDecoder(br), base: base, cols: trimmed(m.columns())}
 	tok, err := s.dec.Token()
 	if err != nil {
-		return nil, samtal.Errorf(samtal.EINVALID, "the file is not valid JSON: %v", err)
+		return nil, notJSON(err)
 	}
 	switch tok {
 	case json.Delim('['):
@@ -41,7 +39,12 @@ func newJSONArray(br *bufio.Reader, base int64, m Mapping) (*jsonArray, error) {
 		}
 		return s, nil
 	}
-	return nil, samtal.Errorf(samtal.EINVALID, "the file is not a JSON list of reviews")
+	return nil, fileError("json_not_list", nil)
+}
+
+// notJSON is the error of a file whose start is not JSON.
+func notJSON(err error) error {
+	return fileError("json_file_invalid", args{"Reason": err.Error()})
 }
 
 // findRecords walks from inside the top object to the list at path, reading
@@ -50,29 +53,30 @@ func (s *jsonArray) findRecords(path string) error {
 	if path == "" {
 		keys, err := s.objectKeys()
 		if err != nil {
-			return samtal.Errorf(samtal.EINVALID, "the file is not valid JSON: %v", err)
+			return notJSON(err)
 		}
-		return samtal.Errorf(samtal.EINVALID, "the file is a JSON object, not a list of reviews; set records to the key that holds the list (the object has: %s)", listNames(keys))
+		return fileError("json_object", args{"Keys": listNames(keys)})
 	}
 	segs := strings.Split(path, ".")
 	for i, seg := range segs {
+		key := strconv.Quote(strings.Join(segs[:i+1], "."))
 		found, err := s.seekKey(seg)
 		if err != nil {
-			return samtal.Errorf(samtal.EINVALID, "the file is not valid JSON: %v", err)
+			return notJSON(err)
 		}
 		if !found {
-			return samtal.Errorf(samtal.EINVALID, "the key %q (records) is not in the file", strings.Join(segs[:i+1], "."))
+			return fileError("records_missing", args{"Key": key})
 		}
 		tok, err := s.dec.Token()
 		if err != nil {
-			return samtal.Errorf(samtal.EINVALID, "the file is not valid JSON: %v", err)
+			return notJSON(err)
 		}
 		want := json.Delim('{')
 		if i == len(segs)-1 {
 			want = '['
 		}
 		if tok != want {
-			return samtal.Errorf(samtal.EINVALID, "the key %q (records) does not hold a list of reviews", strings.Join(segs[:i+1], "."))
+			return fileError("records_not_list", args{"Key": key})
 		}
 	}
 	return nil
@@ -129,7 +133,7 @@ func (s *jsonArray) next(row int, v *[nFields]string) (int64, bool, *RowError, e
 	}
 	off := s.base + s.dec.InputOffset() - int64(len(s.raw))
 	if len(s.raw) > maxRow {
-		return off, false, &RowError{Msg: "the row is larger than 1 MB"}, nil
+		return off, false, rowError(problem("row_too_large", nil)), nil
 	}
 	if v == nil {
 		return off, false, nil, nil
@@ -137,18 +141,22 @@ func (s *jsonArray) next(row int, v *[nFields]string) (int64, bool, *RowError, e
 	return off, false, readObject(s.raw, &s.cols, v), nil
 }
 
-// broken is the error that ends a JSON list.
+// broken is the error that ends a JSON list. When row 1 is the broken one
+// the message says no rows were read, which is its own code: a translation
+// words it.
 func broken(row int, err error) error {
-	read := "no rows were read"
+	a := args{"Row": strconv.Itoa(row)}
+	suffix := "_no_rows"
 	if row > 1 {
-		read = fmt.Sprintf("rows 1 to %d were read", row-1)
+		a["Last"], suffix = strconv.Itoa(row-1), ""
 	}
 	var syntax *json.SyntaxError
 	switch {
 	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
-		return samtal.Errorf(samtal.EINVALID, "the file ends inside row %d, before the JSON list is closed; %s", row, read)
+		return fileError("json_truncated"+suffix, a)
 	case errors.As(err, &syntax):
-		return samtal.Errorf(samtal.EINVALID, "row %d is not valid JSON (%v), and a JSON list cannot be read past it; %s", row, err, read)
+		a["Reason"] = err.Error()
+		return fileError("json_broken"+suffix, a)
 	}
 	return fmt.Errorf("importer: read row %d: %w", row, err)
 }
@@ -178,7 +186,7 @@ func (s *jsonLines) next(row int, v *[nFields]string) (int64, bool, *RowError, e
 		off := s.off
 		s.off += int64(n)
 		if tooBig {
-			return off, false, &RowError{Msg: "the row is larger than 1 MB"}, nil
+			return off, false, rowError(problem("row_too_large", nil)), nil
 		}
 		line = bytes.TrimSpace(line)
 		if len(line) == 0 {
@@ -214,20 +222,20 @@ func (s *jsonLines) readLine() (line []byte, n int, tooBig bool, err error) {
 // readObject decodes one JSON object and fills v with the mapped values.
 func readObject(data []byte, cols *[nFields]string, v *[nFields]string) *RowError {
 	if !utf8.Valid(data) {
-		return &RowError{Msg: "the row is not valid UTF-8 text; save the file as UTF-8"}
+		return rowError(problem("row_not_utf8", nil))
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber() // ratings keep their digits ("4.5", not 4.499…)
 	var obj any
 	if err := dec.Decode(&obj); err != nil {
-		return &RowError{Msg: fmt.Sprintf("the row is not valid JSON (%v)", err)}
+		return rowError(problem("json_invalid", args{"Reason": err.Error()}))
 	}
 	if _, err := dec.Token(); err != io.EOF {
-		return &RowError{Msg: "the row is not valid JSON (more than one value on the line)"}
+		return rowError(problem("json_several_values", nil))
 	}
 	m, ok := obj.(map[string]any)
 	if !ok {
-		return &RowError{Msg: "the row is not a JSON object"}
+		return rowError(problem("json_not_object", nil))
 	}
 	for f, path := range cols {
 		if path == "" {
@@ -236,7 +244,8 @@ func readObject(data []byte, cols *[nFields]string, v *[nFields]string) *RowErro
 		val, _ := lookup(m, path)
 		s, ok := scalar(val)
 		if !ok {
-			return &RowError{Field: fieldNames[f], Msg: fmt.Sprintf("%s (%q) is a list or an object, not a value; map a key inside it, e.g. %q", fieldNames[f], path, path+".name")}
+			return rowError(&Problem{Field: fieldNames[f], Code: "json_not_value",
+				Args: args{"Field": fieldNames[f], "Path": strconv.Quote(path), "Example": strconv.Quote(path + ".name")}})
 		}
 		v[f] = s
 	}

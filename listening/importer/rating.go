@@ -61,24 +61,24 @@ var numberWords = map[string]float64{
 // 0..1. It accepts a number (decimal point or comma: "4,5"), a number with
 // a trailing word ("4 stars", "4 Sterne"), an English number word ("FOUR"),
 // "4/5" (the denominator must be the scale's top), star glyphs ("★★★★☆")
-// and a percentage ("80%"), which is always 0..100 whatever the scale. The
-// error is a sentence for staff.
-func parseRating(s string, sc scale) (float64, error) {
+// and a percentage ("80%"), which is always 0..100 whatever the scale. A
+// problem names the value as staff typed it.
+func parseRating(s string, sc scale) (float64, *Problem) {
 	s = strings.TrimSpace(s)
 	shown := quoteValue(s)
 	if v, ok := parseStars(s); ok {
 		if v.total > v.full && float64(v.total) != sc.max {
-			return 0, fmt.Errorf("rating %s has %d stars, but the scale is %s", shown, v.total, sc.name)
+			return 0, problem("rating_stars", args{"Value": shown, "Stars": strconv.Itoa(v.total), "Scale": sc.name})
 		}
 		return inScale(float64(v.full), sc, shown)
 	}
 	if num, ok := strings.CutSuffix(s, "%"); ok {
 		v, err := parseNumber(num)
 		if err != nil {
-			return 0, fmt.Errorf("rating %s is not a number", shown)
+			return 0, problem("rating_not_number", args{"Value": shown})
 		}
 		if v < 0 || v > 100 {
-			return 0, fmt.Errorf("rating %s is outside 0-100%%", shown)
+			return 0, problem("rating_outside_percent", args{"Value": shown})
 		}
 		return v / 100, nil
 	}
@@ -86,10 +86,10 @@ func parseRating(s string, sc scale) (float64, error) {
 		v, err1 := parseNumber(num)
 		d, err2 := parseNumber(den)
 		if err1 != nil || err2 != nil {
-			return 0, fmt.Errorf("rating %s is not a number", shown)
+			return 0, problem("rating_not_number", args{"Value": shown})
 		}
 		if d != sc.max {
-			return 0, fmt.Errorf("rating %s does not fit the scale %s", shown, sc.name)
+			return 0, problem("rating_not_on_scale", args{"Value": shown, "Scale": sc.name})
 		}
 		return inScale(v, sc, shown)
 	}
@@ -98,14 +98,14 @@ func parseRating(s string, sc scale) (float64, error) {
 		v, err = w, nil
 	}
 	if err != nil {
-		return 0, fmt.Errorf("rating %s is not a number", shown)
+		return 0, problem("rating_not_number", args{"Value": shown})
 	}
 	return inScale(v, sc, shown)
 }
 
-func inScale(v float64, sc scale, shown string) (float64, error) {
+func inScale(v float64, sc scale, shown string) (float64, *Problem) {
 	if v < sc.min || v > sc.max {
-		return 0, fmt.Errorf("rating %s is outside the scale %s", shown, sc.name)
+		return 0, problem("rating_outside_scale", args{"Value": shown, "Scale": sc.name})
 	}
 	return sc.normalise(v), nil
 }

@@ -83,15 +83,15 @@ func TestParseRating(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		got, err := parseRating(tt.in, sc)
+		got, prob := parseRating(tt.in, sc)
 		if tt.wantErr != "" {
-			if err == nil || err.Error() != tt.wantErr {
-				t.Errorf("parseRating(%q, %s) error = %v, want %q", tt.in, tt.scale, err, tt.wantErr)
+			if prob == nil || prob.Message() != tt.wantErr {
+				t.Errorf("parseRating(%q, %s) problem = %+v, want %q", tt.in, tt.scale, prob, tt.wantErr)
 			}
 			continue
 		}
-		if err != nil || math.Abs(got-tt.want) > 1e-9 {
-			t.Errorf("parseRating(%q, %s) = %v, %v; want %v", tt.in, tt.scale, got, err, tt.want)
+		if prob != nil || math.Abs(got-tt.want) > 1e-9 {
+			t.Errorf("parseRating(%q, %s) = %v, %+v; want %v", tt.in, tt.scale, got, prob, tt.want)
 		}
 	}
 }
