@@ -99,6 +99,28 @@ func TestEvalMeasuresWhatIngestStores(t *testing.T) {
 	}
 }
 
+// TestEvalCommand: `samtal eval` without a model prints the report of the
+// lexicons and fails only for a missed target.
+func TestEvalCommand(t *testing.T) {
+	var out strings.Builder
+	err := run(context.Background(), []string{"eval"}, nil, &out, io.Discard)
+	if err != nil && err.Error() != "eval: a target is missed" {
+		t.Fatalf("samtal eval: %v", err)
+	}
+	lexicons := listeneval.Measure(listeneval.Default(), enrichmentFuncs())
+	for _, s := range lexicons.ByLang {
+		if s.SentN == 0 {
+			continue
+		}
+		if line := fmt.Sprintf("sentiment     %d/%d", s.SentAgree, s.SentN); !strings.Contains(reportSection(out.String(), s.Lang+":"), line) {
+			t.Errorf("%s: want %q in the report:\n%s", s.Lang, line, out.String())
+		}
+	}
+	if met := strings.Contains(out.String(), "targets met: yes"); met != (err == nil) {
+		t.Errorf("the report says targets met %v, the command's error is %v", met, err)
+	}
+}
+
 // TestEvalMeasuresAPluggedModel: `samtal eval --sentiment-url` measures a
 // team's model on the texts in the languages it covers and the lexicons on
 // the rest, and a model that fails fails the measurement instead of

@@ -206,9 +206,13 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		if err := fs.Parse(rest); err != nil {
 			return err
 		}
-		model, err := cfg.sentimentModel()
+		client, err := cfg.sentimentModel()
 		if err != nil {
 			return err
+		}
+		var model listening.SentimentModel // stays nil, not a nil *Client, without a URL
+		if client != nil {
+			model = client
 		}
 		return runEval(ctx, stdout, model)
 	}
