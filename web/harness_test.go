@@ -135,6 +135,23 @@ func cli() context.Context {
 }
 
 // addUser creates a verified account with the test password.
+// germanAndDanishAnalysts signs in two analysts who read samtal in other
+// languages than English: Greta chose German in her settings, Dan's
+// browser asks for Danish.
+func (h *harness) germanAndDanishAnalysts() (greta, dan *client) {
+	h.t.Helper()
+	if _, _, err := h.accounts.AddUser(cli(), account.AddUserInput{Email: "greta@example.org", Name: "Greta", Role: samtal.RoleAnalyst, Password: testPassword, Locale: "de"}); err != nil {
+		h.t.Fatal(err)
+	}
+	h.addUser("dan@example.org", samtal.RoleAnalyst)
+	greta = h.client()
+	greta.signIn("greta@example.org")
+	dan = h.client()
+	dan.lang = "da"
+	dan.signIn("dan@example.org")
+	return greta, dan
+}
+
 func (h *harness) addUser(email string, role samtal.Role) *account.Account {
 	h.t.Helper()
 	acc, _, err := h.accounts.AddUser(cli(), account.AddUserInput{Email: email, Name: "User " + email, Role: role, Password: testPassword})

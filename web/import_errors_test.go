@@ -7,8 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/samtal-dev/samtal"
-	"github.com/samtal-dev/samtal/account"
 	"github.com/samtal-dev/samtal/internal/testdb"
 	"github.com/samtal-dev/samtal/listening"
 	"github.com/samtal-dev/samtal/listening/importer"
@@ -23,16 +21,7 @@ func TestImportErrorsInStaffLanguage(t *testing.T) {
 	for _, engine := range testdb.Engines() {
 		t.Run(engine, func(t *testing.T) {
 			h := newHarness(t, engine)
-			// Greta chose German in her settings; Dan's browser asks for Danish.
-			if _, _, err := h.accounts.AddUser(cli(), account.AddUserInput{Email: "greta@example.org", Name: "Greta", Role: samtal.RoleAnalyst, Password: testPassword, Locale: "de"}); err != nil {
-				t.Fatal(err)
-			}
-			h.addUser("dan@example.org", samtal.RoleAnalyst)
-			greta := h.client()
-			greta.signIn("greta@example.org")
-			dan := h.client()
-			dan.lang = "da"
-			dan.signIn("dan@example.org")
+			greta, dan := h.germanAndDanishAnalysts()
 
 			ls := h.srv.Listening
 			src := &listening.Source{Kind: listening.KindImport, Name: "Trustpilot",

@@ -3,7 +3,8 @@ package importer
 import (
 	"errors"
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/samtal-dev/samtal"
@@ -83,12 +84,7 @@ func FileProblem(err error) (p Problem, ok bool) {
 
 // Codes returns every Code a Problem can have, sorted.
 func Codes() []string {
-	codes := make([]string, 0, len(messages))
-	for c := range messages {
-		codes = append(codes, c)
-	}
-	sort.Strings(codes)
-	return codes
+	return slices.Sorted(maps.Keys(messages))
 }
 
 // messages are the English messages by code. Values from the file, field

@@ -2,7 +2,8 @@ package query
 
 import (
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 )
 
@@ -42,12 +43,7 @@ func perr(pos int, code string, a args) *ParseError {
 
 // Codes returns every Code a ParseError can have, sorted.
 func Codes() []string {
-	codes := make([]string, 0, len(messages))
-	for c := range messages {
-		codes = append(codes, c)
-	}
-	sort.Strings(codes)
-	return codes
+	return slices.Sorted(maps.Keys(messages))
 }
 
 // messages are the English messages by code. Query syntax in them (")",
