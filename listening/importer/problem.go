@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/samtal-dev/samtal"
+	"github.com/samtal-dev/samtal/internal/message"
 )
 
 // Problem is one thing wrong with a row or a file. Code names the kind of
@@ -32,12 +33,7 @@ const MessageKey = "error.import."
 
 // Message returns the problem in English, filled from its code's template.
 func (p *Problem) Message() string {
-	pairs := make([]string, 0, 2*len(p.Args))
-	for k, v := range p.Args {
-		pairs = append(pairs, "{{."+k+"}}", v)
-	}
-	// One pass, so a value that looks like a placeholder stays as it was.
-	return strings.NewReplacer(pairs...).Replace(messages[p.Code])
+	return message.Fill(messages[p.Code], p.Args)
 }
 
 // args are the values of a message's placeholders.

@@ -4,7 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"regexp"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -12,6 +12,7 @@ import (
 
 	"github.com/samtal-dev/samtal"
 	"github.com/samtal-dev/samtal/i18n"
+	"github.com/samtal-dev/samtal/internal/message"
 )
 
 // badFiles are a file for each way a row or a file can be refused.
@@ -99,8 +100,6 @@ func problemsOf(t *testing.T, f Format, m Mapping, file string) []Problem {
 	return append(out, p)
 }
 
-var placeholderRE = regexp.MustCompile(`\{\{\.([A-Za-z0-9]+)\}\}`)
-
 // TestProblemCodes: every code is met in some bad file, and a Problem's
 // Args name exactly the placeholders of its message, so that a
 // translation given the same Args can say all the English says.
@@ -116,15 +115,7 @@ func TestProblemCodes(t *testing.T) {
 			}
 			seen[p.Code] = true
 			found = found || p.Code == tt.code
-			var want, got []string
-			for _, m := range placeholderRE.FindAllStringSubmatch(msg, -1) {
-				want = append(want, m[1])
-			}
-			for k := range p.Args {
-				got = append(got, k)
-			}
-			slices.Sort(want)
-			slices.Sort(got)
+			want, got := message.Placeholders(msg), slices.Sorted(maps.Keys(p.Args))
 			if !slices.Equal(got, want) {
 				t.Errorf("%s: args %v, its message names %v", p.Code, got, want)
 			}

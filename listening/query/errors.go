@@ -4,7 +4,8 @@ import (
 	"fmt"
 	"maps"
 	"slices"
-	"strings"
+
+	"github.com/samtal-dev/samtal/internal/message"
 )
 
 // ParseError says where and why a query cannot be read. Pos counts
@@ -32,13 +33,7 @@ type args = map[string]any
 
 // perr returns the error of code at pos; args fill its message.
 func perr(pos int, code string, a args) *ParseError {
-	pairs := make([]string, 0, 2*len(a))
-	for k, v := range a {
-		pairs = append(pairs, "{{."+k+"}}", fmt.Sprint(v))
-	}
-	// One pass, so a value that looks like a placeholder stays as typed.
-	msg := strings.NewReplacer(pairs...).Replace(messages[code])
-	return &ParseError{Pos: pos, Code: code, Args: a, Msg: msg}
+	return &ParseError{Pos: pos, Code: code, Args: a, Msg: message.Fill(messages[code], a)}
 }
 
 // Codes returns every Code a ParseError can have, sorted.

@@ -2,12 +2,12 @@ package query
 
 import (
 	"errors"
-	"regexp"
+	"maps"
 	"slices"
 	"testing"
-)
 
-var placeholderRE = regexp.MustCompile(`\{\{\.([A-Za-z0-9]+)\}\}`)
+	"github.com/samtal-dev/samtal/internal/message"
+)
 
 // TestParseErrorCodes: every code is reached by a query of badQueries, and
 // a ParseError's Args name exactly the placeholders of its message, so that
@@ -26,15 +26,7 @@ func TestParseErrorCodes(t *testing.T) {
 			continue
 		}
 		seen[pe.Code] = true
-		var want, got []string
-		for _, m := range placeholderRE.FindAllStringSubmatch(msg, -1) {
-			want = append(want, m[1])
-		}
-		for k := range pe.Args {
-			got = append(got, k)
-		}
-		slices.Sort(want)
-		slices.Sort(got)
+		want, got := message.Placeholders(msg), slices.Sorted(maps.Keys(pe.Args))
 		if !slices.Equal(got, want) {
 			t.Errorf("Parse(%.40q): %s has args %v, its message names %v", tt.in, pe.Code, got, want)
 		}
