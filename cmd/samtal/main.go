@@ -158,8 +158,9 @@ func redacted(raw string) string {
 	return u.Redacted()
 }
 
-// sentimentModel is the sentiment model the config names, or nil.
-func (c Config) sentimentModel() (*classify.Client, error) {
+// sentimentModel is the sentiment model the config names, or nil (a nil
+// interface, never a nil *classify.Client inside one).
+func (c Config) sentimentModel() (listening.SentimentModel, error) {
 	if c.SentimentURL == "" {
 		return nil, nil
 	}
@@ -206,13 +207,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		if err := fs.Parse(rest); err != nil {
 			return err
 		}
-		client, err := cfg.sentimentModel()
+		model, err := cfg.sentimentModel()
 		if err != nil {
 			return err
-		}
-		var model listening.SentimentModel // stays nil, not a nil *Client, without a URL
-		if client != nil {
-			model = client
 		}
 		return runEval(ctx, stdout, model)
 	}
@@ -477,7 +474,7 @@ func open(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 		return nil, err
 	} else if model != nil {
 		a.listening.SentimentModel = model
-		log.Info("mentions' sentiment is read by a model", "url", redacted(model.URL), "langs", cfg.SentimentLangs)
+		log.Info("mentions' sentiment is read by a model", "url", redacted(cfg.SentimentURL), "langs", cfg.SentimentLangs)
 	}
 	maintenance := func(ctx context.Context, now time.Time) error {
 		// Advocate scores of the persons with news since the last run.
